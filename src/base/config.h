@@ -1,0 +1,53 @@
+/* config.h - instance configuration: vulnflow.conf, then environment, then flags.
+ *
+ * The file is `key = value` lines; '#' starts a comment line.  Every key has
+ * an environment variable (VULNFLOW_ + the key in capitals) and can be set by
+ * a command-line flag through config_set().  Later sources override earlier
+ * ones: defaults < file < environment < flags.  An unknown key or a bad value
+ * is an error naming the file and line, never silently ignored.
+ */
+#ifndef VF_CONFIG_H
+#define VF_CONFIG_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+
+#define CONFIG_STR_LEN 1024
+
+struct config {
+	char dir[CONFIG_STR_LEN];         /* the instance directory (not a key) */
+	char db[CONFIG_STR_LEN];          /* sqlite:PATH (relative to dir) or postgresql://... */
+	char listen[256];                 /* HOST:PORT */
+	char public_url[CONFIG_STR_LEN];  /* https://... makes session cookies Secure */
+	char role[32];                    /* provider | operator | platform | hub */
+	long body_limit;                  /* bytes */
+	long header_limit;                /* bytes of all request headers */
+	long threads;                     /* HTTP worker threads, 0 = number of CPUs */
+	long db_pool;                     /* database connections, 0 = threads + 2 */
+	long conn_timeout;                /* idle seconds before a connection is closed */
+	long conn_limit;                  /* open connections in all */
+	long conn_per_ip;                 /* open connections per client address */
+	long session_ttl;                 /* seconds */
+	long lockout_threshold;           /* failed logins before lockout */
+	long lockout_base;                /* seconds of the first lockout; doubles after */
+	long lockout_max;                 /* seconds, the longest lockout */
+	long access_log;                  /* 1: one line per request on stderr */
+};
+
+/* Defaults for an instance in dir. */
+void config_defaults(struct config *c, const char *dir);
+/* Read DIR/vulnflow.conf if it exists (a missing file is not an error). */
+int config_load_file(struct config *c, const char *path, struct err *e);
+/* Apply VULNFLOW_* environment variables. */
+int config_apply_env(struct config *c, struct err *e);
+/* Set one key from text, as a flag would. */
+int config_set(struct config *c, const char *key, const char *value, struct err *e);
+/* The database URL with a relative sqlite path resolved against dir. */
+void config_db_url(const struct config *c, char *out, size_t n);
+/* Write the keys that differ from the defaults, as a commented vulnflow.conf. */
+int config_write_file(const struct config *c, const char *path, struct err *e);
+/* Print every key, its environment variable, default and description. */
+void config_print_keys(void);
+
+#endif

@@ -1,0 +1,39 @@
+/* crypto.h - every cryptographic primitive vulnflow uses, behind one header.
+ *
+ * Only crypto.c includes libsodium (and, in later modules, OpenSSL).  Secrets
+ * that travel as text (session tokens, API tokens, CSRF tokens) are random
+ * bytes in base64url without padding; the database stores only their SHA-256,
+ * in hex.
+ */
+#ifndef VF_CRYPTO_H
+#define VF_CRYPTO_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+
+#define CRYPTO_HASH_HEX_LEN 65      /* 64 hex digits + NUL */
+#define CRYPTO_PWHASH_LEN 128       /* libsodium's crypto_pwhash_STRBYTES */
+#define CRYPTO_TOKEN_LEN 64         /* room for a 32-byte token in base64url + prefix */
+
+/* Call once at start-up; -1 if the library cannot initialise. */
+int crypto_init(struct err *e);
+void crypto_random(void *out, size_t n);
+/* A random secret: prefix followed by 32 random bytes in base64url. */
+void crypto_token(const char *prefix, char out[CRYPTO_TOKEN_LEN]);
+/* SHA-256 of s as 64 lowercase hex digits. */
+void crypto_sha256_hex(const void *p, size_t n, char out[CRYPTO_HASH_HEX_LEN]);
+/* Constant-time comparison of two strings of the same length (0 if equal). */
+int crypto_streq(const char *a, const char *b);
+/* Argon2id (libsodium's interactive limits) in the PHC string format. */
+int crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_LEN], struct err *e);
+/* 0 when password matches hash, -1 otherwise. */
+int crypto_password_verify(const char *hash, const char *password);
+/* A random password people can type: 20 characters of an unambiguous alphabet. */
+void crypto_password_generate(char out[24]);
+/* Write a new Ed25519 key pair: secret key (mode 0600) and public key, raw bytes. */
+int crypto_sign_keygen(const char *secret_path, const char *public_path, struct err *e);
+/* Write n random bytes to a new file (mode 0600). */
+int crypto_write_random_key(const char *path, size_t n, struct err *e);
+
+#endif

@@ -1,0 +1,113 @@
+/* cmd_serve.c - `vulnflow serve`: run the HTTP server until SIGINT or SIGTERM. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "http/server.h"
+
+static void help(void)
+{
+	printf("Usage: vulnflow serve [--dir DIR] [--db URL] [--listen HOST:PORT]\n\n"
+	       "Serve the web API of the instance in DIR, applying pending migrations first.\n"
+	       "Stops cleanly on SIGINT or SIGTERM.\n\n"
+	       "  --dir DIR            instance directory (default %s)\n"
+	       "  --db URL             database, overriding the configuration\n"
+	       "  --listen HOST:PORT   address to listen on (port 0 picks a free one)\n"
+	       "  --set KEY=VALUE      set any configuration key (repeatable)\n"
+	       "  --help               print this help\n\n", DEFAULT_DIR);
+	config_print_keys();
+}
+
+static int set_pair(struct config *cfg, const char *pair, struct err *e)
+{
+	char key[64];
+	const char *eq = strchr(pair, '=');
+
+	if (eq == NULL || (size_t)(eq - pair) >= sizeof(key))
+		return err_set(e, ERR_USAGE, "--set takes KEY=VALUE, not \"%s\"", pair);
+	memcpy(key, pair, (size_t)(eq - pair));
+	key[eq - pair] = '\0';
+	return config_set(cfg, key, eq + 1, e);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "db", required_argument, NULL, 'b' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "set", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *dir = DEFAULT_DIR, *db = NULL, *listen = NULL;
+	const char *sets[32];
+	int nsets = 0, c, sig;
+	struct config cfg;
+	struct instance *in = NULL;
+	struct server *srv = NULL;
+	struct err e = ERR_INIT;
+	sigset_t stop;
+	char conf[CONFIG_STR_LEN + 32];
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'b': db = optarg; break;
+		case 'l': listen = optarg; break;
+		case 's':
+			if (nsets == 32)
+				return cli_usage("serve", "too many --set options");
+			sets[nsets++] = optarg;
+			break;
+		case 'h': help(); return 0;
+		default: return cli_usage("serve", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage("serve", "unexpected argument \"%s\"", argv[optind]);
+	snprintf(conf, sizeof(conf), "%s/vulnflow.conf", dir);
+	if (access(conf, F_OK) != 0) {
+		err_set(&e, ERR_USAGE, "\"%s\" is not an instance directory (run `vulnflow init --dir %s`)",
+			dir, dir);
+		return cli_fail(&e);
+	}
+	if (instance_config(&cfg, dir, &e) < 0)
+		return cli_fail(&e);
+	for (int i = 0; i < nsets; i++)
+		if (set_pair(&cfg, sets[i], &e) < 0)
+			return cli_fail(&e);
+	if ((db != NULL && (db_url_valid(db, &e) < 0 || config_set(&cfg, "db", db, &e) < 0)) ||
+	    (listen != NULL && config_set(&cfg, "listen", listen, &e) < 0))
+		return cli_fail(&e);
+
+	/* block the stop signals before any thread starts, so only sigwait sees them */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (instance_open(&in, &cfg, 1, &e) < 0 || server_start(&srv, in, &e) < 0) {
+		instance_close(in);
+		return cli_fail(&e);
+	}
+	{
+		char host[256];
+		const char *colon = strrchr(cfg.listen, ':');
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg.listen), cfg.listen);
+		fprintf(stderr, "vulnflow: serving http://%s:%u/ (instance %s, %s database, role %s)\n",
+			host, server_port(srv), dir, db_kind_name(db_kind(in->db)), cfg.role);
+		printf("listening on http://%s:%u/\n", host, server_port(srv));
+		fflush(stdout);
+	}
+	sigwait(&stop, &sig);
+	fprintf(stderr, "vulnflow: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	server_stop(srv);
+	instance_close(in);
+	return 0;
+}

@@ -1,0 +1,58 @@
+/* main.c - vulnflow's entry point and command table. */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#ifndef VULNFLOW_VERSION
+#define VULNFLOW_VERSION "0.1.0"
+#endif
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "init", cmd_init, "create an instance directory (config, keys, database, first admin)" },
+	{ "serve", cmd_serve, "serve the web API" },
+	{ "migrate", cmd_migrate, "apply pending database migrations" },
+	{ "user", cmd_user, "add, list, change the password of, disable or enable users" },
+	{ "token", cmd_token, "create, list or revoke API tokens" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: vulnflow COMMAND [OPTIONS]\n\n"
+		   "Runs the life of a security vulnerability in a network product under the\n"
+		   "Provisions on the Management of Security Vulnerabilities of Network Products.\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n  --version  print the version\n  --help     print this help\n\n"
+		   "Every command takes --help.  Exit codes: 0 ok, 1 failure, 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_CTYPE, "C.UTF-8");
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("vulnflow %s\n", VULNFLOW_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "vulnflow: unknown command \"%s\"\n\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,58 @@
+/* api.h - the endpoint handlers and their request-body tables, for route.c's table.
+ *
+ * Handlers live one resource per file (api_health.c, api_meta.c, api_auth.c,
+ * api_users.c, api_audit.c); this header gathers them so the route table
+ * reads as one list.
+ */
+#ifndef VF_API_H
+#define VF_API_H
+
+#include "base/jsonv.h"
+#include "http/route.h"
+
+/* api_health.c */
+int api_healthz(struct req *r);
+int api_metrics(struct req *r);
+/* api_meta.c */
+int api_openapi(struct req *r);
+/* The OpenAPI 3.1 document of routes[], as JSON text (caller frees). */
+char *api_openapi_build(void);
+
+/* api_auth.c */
+extern const struct jv_field api_login_body[];
+extern const struct jv_field api_totp_code_body[];
+extern const struct jv_field api_token_body[];
+int api_login(struct req *r);
+int api_logout(struct req *r);
+int api_session(struct req *r);
+int api_totp_setup(struct req *r);
+int api_totp_confirm(struct req *r);
+int api_totp_disable(struct req *r);
+int api_tokens_list(struct req *r);
+int api_tokens_create(struct req *r);
+int api_tokens_revoke(struct req *r);
+
+/* api_users.c */
+extern const struct jv_field api_password_body[];
+extern const struct jv_field api_user_create_body[];
+extern const struct jv_field api_user_patch_body[];
+extern const struct jv_field api_org_create_body[];
+int api_me(struct req *r);
+int api_me_password(struct req *r);
+int api_users_list(struct req *r);
+int api_users_create(struct req *r);
+int api_user_get(struct req *r);
+int api_user_patch(struct req *r);
+int api_user_password_reset(struct req *r);
+int api_user_totp_reset(struct req *r);
+int api_orgs_list(struct req *r);
+int api_orgs_create(struct req *r);
+
+/* api_audit.c */
+int api_audit_list(struct req *r);
+
+/* Shared renderers (api_users.c). */
+json_t *api_user_json(const struct user *u);
+json_t *api_time_json(int64_t us);
+
+#endif

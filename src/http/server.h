@@ -1,0 +1,34 @@
+/* server.h - the HTTP server: libmicrohttpd, thread pool, epoll, limits and the router. */
+#ifndef VF_SERVER_H
+#define VF_SERVER_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "service/instance.h"
+
+struct metrics;
+
+/* What every handler can reach. */
+struct app {
+	struct instance *in;
+	struct metrics *metrics;
+	int secure_cookies;            /* public_url is https:// */
+	char *openapi;                 /* the OpenAPI document, built once */
+	/* /healthz caches its database check for a second */
+	pthread_mutex_t health_mu;
+	int64_t health_checked_us;
+	int health_ok;
+	char health_error[256];
+};
+
+struct server;
+
+/* Start serving in->cfg.listen in background threads. */
+int server_start(struct server **out, struct instance *in, struct err *e);
+/* The port actually bound (useful with port 0). */
+unsigned server_port(const struct server *s);
+void server_stop(struct server *s);
+
+#endif

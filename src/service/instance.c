@@ -1,0 +1,136 @@
+/* instance.c - create and open instance directories. */
+#include "service/instance.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/crypto.h"
+#include "base/mem.h"
+#include "store/store_schema.h"
+
+static int make_dir(const char *path, struct err *e)
+{
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return err_set(e, ERR_INTERNAL, "cannot create directory \"%s\": %s", path,
+			       strerror(errno));
+	return 0;
+}
+
+int instance_config(struct config *cfg, const char *dir, struct err *e)
+{
+	char path[CONFIG_STR_LEN + 32];
+
+	if (strlen(dir) >= CONFIG_STR_LEN)
+		return err_set(e, ERR_USAGE, "directory name is too long");
+	config_defaults(cfg, dir);
+	snprintf(path, sizeof(path), "%s/vulnflow.conf", dir);
+	if (config_load_file(cfg, path, e) < 0)
+		return -1;
+	return config_apply_env(cfg, e);
+}
+
+static void policy_from(struct account_policy *p, const struct config *c)
+{
+	p->session_ttl = c->session_ttl;
+	p->lockout_threshold = c->lockout_threshold;
+	p->lockout_base = c->lockout_base;
+	p->lockout_max = c->lockout_max;
+}
+
+int instance_open(struct instance **out, const struct config *cfg, int migrate, struct err *e)
+{
+	struct instance *in = xcalloc(1, sizeof(*in));
+	char url[CONFIG_STR_LEN + 64];
+	long threads = cfg->threads ? cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	int applied;
+
+	*out = NULL;
+	in->cfg = *cfg;
+	policy_from(&in->policy, cfg);
+	config_db_url(cfg, url, sizeof(url));
+	if (crypto_init(e) < 0 ||
+	    db_open(&in->db, url, (unsigned)(cfg->db_pool ? cfg->db_pool : threads + 2), e) < 0)
+		goto fail;
+	if (migrate && store_schema_migrate(in->db, &applied, e) < 0)
+		goto fail;
+	*out = in;
+	return 0;
+fail:
+	instance_close(in);
+	return -1;
+}
+
+void instance_close(struct instance *in)
+{
+	if (in == NULL)
+		return;
+	db_close(in->db);
+	free(in);
+}
+
+static int make_keys(const char *dir, struct err *e)
+{
+	char p1[CONFIG_STR_LEN + 64], p2[CONFIG_STR_LEN + 64];
+
+	snprintf(p1, sizeof(p1), "%s/keys", dir);
+	if (make_dir(p1, e) < 0)
+		return -1;
+	snprintf(p1, sizeof(p1), "%s/keys/storage.key", dir);
+	if (crypto_write_random_key(p1, 32, e) < 0)
+		return -1;
+	snprintf(p1, sizeof(p1), "%s/keys/signing.key", dir);
+	snprintf(p2, sizeof(p2), "%s/keys/signing.pub", dir);
+	return crypto_sign_keygen(p1, p2, e);
+}
+
+int instance_init(const struct init_options *o, struct init_result *out, struct err *e)
+{
+	struct config cfg;
+	struct instance *in = NULL;
+	char conf[CONFIG_STR_LEN + 32];
+	struct actor cli = { 0, "cli", "init" };
+	struct new_user admin = { 0 };
+	struct org org;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (crypto_init(e) < 0)
+		return -1;
+	snprintf(conf, sizeof(conf), "%s/vulnflow.conf", o->dir);
+	if (access(conf, F_OK) == 0)
+		return err_setn(e, ERR_CONFLICT, "already_initialised",
+				"\"%s\" already holds an instance (vulnflow.conf exists)", o->dir);
+	config_defaults(&cfg, o->dir);
+	if (o->db_url != NULL && (db_url_valid(o->db_url, e) < 0 ||
+				  config_set(&cfg, "db", o->db_url, e) < 0))
+		return -1;
+	if (o->role != NULL && config_set(&cfg, "role", o->role, e) < 0)
+		return -1;
+	if (make_dir(o->dir, e) < 0 || make_keys(o->dir, e) < 0)
+		return -1;
+	if (instance_open(&in, &cfg, 1, e) < 0)
+		return -1;
+	if (account_org_create(in->db, &cli, o->org_name ? o->org_name : "Default organisation",
+			       o->jurisdiction ? o->jurisdiction : "CN", &org, e) < 0)
+		goto out;
+	admin.email = o->admin_email ? o->admin_email : "admin@vulnflow.local";
+	admin.role = "admin";
+	admin.name = "Administrator";
+	admin.org_id = org.id;
+	if (account_user_create(in->db, &cli, &admin, NULL, out->admin_password, e) < 0)
+		goto out;
+	snprintf(out->admin_email, sizeof(out->admin_email), "%s", admin.email);
+	account_email_normalise(out->admin_email);
+	config_db_url(&cfg, out->db_url, sizeof(out->db_url));
+	/* written last: its presence marks a complete instance */
+	if (config_write_file(&cfg, conf, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	instance_close(in);
+	return rc;
+}

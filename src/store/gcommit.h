@@ -1,0 +1,36 @@
+/* gcommit.h - the group-commit writer: many durable writes, one transaction, one fsync.
+ *
+ * A request that must not be answered before its write is on disk (intake)
+ * hands a job to gcommit_submit() and blocks.  One writer thread takes every
+ * job waiting at that moment (up to max_batch), runs them in one transaction
+ * — each inside its own savepoint, so one job's failure does not undo the
+ * others — commits once, then wakes every submitter with its own result.
+ * Under load the cost of a commit (an fsync) is shared by the whole batch.
+ */
+#ifndef VF_GCOMMIT_H
+#define VF_GCOMMIT_H
+
+#include <stdint.h>
+
+#include "store/db.h"
+
+struct gcommit;
+
+/* A job: do its writes on c, inside the batch transaction.  Return 0 or -1 with e set. */
+typedef int (*gcommit_fn)(struct db_conn *c, void *arg, struct err *e);
+
+struct gcommit_stats {
+	uint64_t jobs;      /* jobs run */
+	uint64_t batches;   /* transactions committed */
+	uint64_t max_batch; /* the largest batch seen */
+};
+
+int gcommit_start(struct gcommit **out, struct db *db, unsigned max_batch, struct err *e);
+/* Run fn(arg) in the next batch and wait until that batch is committed
+ * (0) or failed (-1, e set: the job's own error, or the commit's). */
+int gcommit_submit(struct gcommit *g, gcommit_fn fn, void *arg, struct err *e);
+void gcommit_get_stats(struct gcommit *g, struct gcommit_stats *out);
+/* Finish the queued jobs, then stop the writer thread. */
+void gcommit_stop(struct gcommit *g);
+
+#endif
