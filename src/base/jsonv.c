@@ -105,6 +105,8 @@ static int check_value(json_t *v, const struct jv_field *f, const char *where, i
 {
 	if (json_is_null(v) && f->nullable)
 		return 0;
+	if (json_is_null(v) && f->required)
+		return err_setn(e, ERR_INVALID, "missing_field", "field \"%s\" is required", where);
 	if (!type_ok(v, f->type))
 		return err_set(e, ERR_INVALID, "field \"%s\" must be %s", where, type_name(f->type));
 	switch (f->type) {
@@ -187,7 +189,7 @@ int jsonv_parse(const char *body, size_t len, const struct jv_field *fields, jso
 	*out = NULL;
 	if (len == 0)
 		return err_setn(e, ERR_MALFORMED, "malformed_json", "request body is empty");
-	v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	v = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (v == NULL)
 		return err_setn(e, ERR_MALFORMED, "malformed_json", "malformed json at byte %d: %s",
 				jerr.position, jerr.text);

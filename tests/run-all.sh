@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# tests/run-all.sh - every test vulnflow has, as `make check` runs them.
+#
+#  1. the SQL check (and a self-test that it catches a planted violation)
+#  2. unit tests (cmocka, ASan/UBSan build) on SQLite
+#  3. a short libFuzzer run of the request-JSON validation layer
+#  4. the API suite against the real server on SQLite
+#  5. a PostgreSQL 15 server started here in a temporary directory, then the
+#     database unit tests and the API suite again on it
+# Ends with one line: "N passed, N failed".  Exit 1 if anything failed.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+BUILD=${BUILD:-build-check}
+FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp}
+
+passed=0
+failed=0
+failures=()
+work=$(mktemp -d /tmp/vulnflow-check.XXXXXX)
+pgdir=""
+
+cleanup() {
+    [[ -n $pgdir ]] && tests/pg.sh stop "$pgdir" >/dev/null 2>&1
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+section() { printf '\n=== %s\n' "$*"; }
+pass() { passed=$((passed + 1)); printf 'ok - %s\n' "$1"; }
+fail() { failed=$((failed + 1)); failures+=("$1"); printf 'not ok - %s\n' "$1"; }
+
+# Add the counts of a runner's TAP or summary output (in file $2) under name $1.
+count_tap() {
+    local name=$1 out=$2 ok bad
+    ok=$(grep -cE '^ok [0-9]+' "$out")
+    bad=$(grep -cE '^not ok [0-9]+' "$out")
+    passed=$((passed + ok))
+    failed=$((failed + bad))
+    if [[ $bad -gt 0 ]]; then
+        while IFS= read -r line; do failures+=("$name: ${line#not ok }"); done \
+            < <(grep -E '^not ok [0-9]+' "$out")
+    fi
+    printf '%s: %d passed, %d failed\n' "$name" "$ok" "$bad"
+}
+
+# Run a cmocka binary with TAP output; a crash or a sanitizer report fails it too.
+run_unit() {
+    local name=$1 exe=$2 out=$work/$1.out
+    shift 2
+    if env CMOCKA_MESSAGE_OUTPUT=TAP "$@" "$exe" >"$out" 2>&1; then
+        count_tap "$name" "$out"
+    else
+        count_tap "$name" "$out"
+        if ! grep -qE '^not ok' "$out"; then fail "$name: exited non-zero"; fi
+        grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$out" | head -5
+    fi
+    grep -E '^# group commit' "$out" || true
+}
+
+run_api() {
+    local name=$1 out=$work/$1.out
+    shift
+    python3 tests/api/run.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
+    local rc=$?
+    count_tap "$name" "$out"
+    tail -1 "$out"
+    if [[ $rc -ne 0 ]] && ! grep -qE '^not ok' "$out"; then
+        fail "$name: suite exited $rc"
+        tail -20 "$out"
+    fi
+}
+
+section "SQL is only in src/store and never built with printf"
+if tools/check-sql.sh; then pass "check-sql"; else fail "check-sql"; fi
+# the check must catch what it is for: plant a violation in a copy
+mkdir -p "$work/planted"
+cp -r src tools "$work/planted/"
+printf 'void planted(char *b, int id)\n{\n\tsnprintf(b, 64, "SELECT name FROM users WHERE id = %%d", id);\n}\n' \
+    >>"$work/planted/src/http/route.c"
+if (cd "$work/planted" && tools/check-sql.sh >/dev/null); then
+    fail "check-sql catches a planted printf-built query"
+else
+    pass "check-sql catches a planted printf-built query"
+fi
+
+section "unit tests (ASan/UBSan) on SQLite"
+for exe in "$BUILD"/tests/test_*; do
+    run_unit "unit/$(basename "$exe")" "$exe"
+done
+
+section "fuzzing the request-JSON validation layer for ${FUZZ_SECONDS}s"
+mkdir -p "$work/corpus"
+cp tests/fuzz/corpus/jsonv/* "$work/corpus/"
+if "$FUZZ_BUILD"/tests/fuzz_jsonv -max_total_time="$FUZZ_SECONDS" -max_len=4096 \
+    -print_final_stats=1 "$work/corpus" >"$work/fuzz.out" 2>&1; then
+    pass "fuzz_jsonv: $(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$work/fuzz.out" | grep -oE '[0-9]+$') inputs, no crash"
+else
+    fail "fuzz_jsonv"
+    tail -30 "$work/fuzz.out"
+fi
+
+section "API suite on SQLite"
+run_api "api/sqlite"
+
+section "PostgreSQL 15 (started here)"
+pgdir=$(mktemp -d /tmp/vulnflow-pg.XXXXXX)
+if url=$(tests/pg.sh start "$pgdir"); then
+    pass "postgresql started: $url"
+    base=${url%/*}
+    for dbname in unit_db unit_account api; do
+        psql -q "$url" -c "CREATE DATABASE vf_$dbname" || fail "create database vf_$dbname"
+    done
+    run_unit "unit/test_db@postgresql" "$BUILD/tests/test_db" VULNFLOW_TEST_DB="$base/vf_unit_db"
+    run_unit "unit/test_account@postgresql" "$BUILD/tests/test_account" \
+        VULNFLOW_TEST_DB="$base/vf_unit_account"
+    run_api "api/postgresql" --db "$base/vf_api"
+else
+    fail "postgresql start"
+fi
+
+printf '\n'
+if [[ $failed -gt 0 ]]; then
+    printf 'failures:\n'
+    printf '  %s\n' "${failures[@]}"
+fi
+printf '%d passed, %d failed\n' "$passed" "$failed"
+[[ $failed -eq 0 ]]
