@@ -121,6 +121,9 @@ int main(int argc, char **argv)
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
         (uint16_t)port, NULL, NULL, handle, NULL,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)ncpu,
+        /* the same per-connection memory as vulnflow's default (header_limit
+         * 8 KiB + 16 KiB), so neither side gains from a smaller pool to clear */
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(8192 + 16384),
         MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&addr,
         MHD_OPTION_END);
     if (d == NULL) {

@@ -3,6 +3,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +32,7 @@ static const struct key keys[] = {
 	S(public_url, "", "URL users reach the server at; https:// marks session cookies Secure"),
 	S(role, "provider", "this instance's role: provider, operator, platform or hub"),
 	L(body_limit, 1024, 1L << 30, "1048576", "largest request body in bytes (413 past it)"),
-	L(header_limit, 1024, 1L << 20, "16384", "largest total size of request headers in bytes (431 past it)"),
+	L(header_limit, 1024, 1L << 20, "8192", "largest total size of request headers in bytes (431 past it)"),
 	L(threads, 0, 256, "0", "HTTP worker threads; 0 = number of CPUs"),
 	L(db_pool, 0, 1024, "0", "database connections; 0 = threads + 2"),
 	L(conn_timeout, 1, 3600, "30", "seconds an idle or stalled connection is kept"),
@@ -186,7 +188,9 @@ void config_db_url(const struct config *c, char *out, size_t n)
 
 int config_write_file(const struct config *c, const char *path, struct err *e)
 {
-	FILE *f = fopen(path, "wx");
+	/* 0600: the database URL may hold a password */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	struct config def;
 
 	if (f == NULL)

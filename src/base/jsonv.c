@@ -18,7 +18,7 @@ size_t jsonv_utf8_len(const char *s)
 	return n;
 }
 
-static int valid_email(const char *s)
+int jsonv_valid_email(const char *s)
 {
 	const char *at = strchr(s, '@');
 
@@ -92,7 +92,7 @@ static int check_string(json_t *v, const struct jv_field *f, const char *where, 
 		if (!found)
 			return err_set(e, ERR_INVALID, "field \"%s\" has an unknown value", where);
 	}
-	if (f->format != NULL && strcmp(f->format, "email") == 0 && !valid_email(s))
+	if (f->format != NULL && strcmp(f->format, "email") == 0 && !jsonv_valid_email(s))
 		return err_set(e, ERR_INVALID, "field \"%s\" is not an e-mail address", where);
 	if (f->format != NULL && strcmp(f->format, "country") == 0 && !valid_country(s))
 		return err_set(e, ERR_INVALID,

@@ -49,6 +49,8 @@ int jsonv_parse(const char *body, size_t len, const struct jv_field *fields, jso
 int jsonv_check(json_t *v, const struct jv_field *fields, const char *path, struct err *e);
 /* The JSON Schema (2020-12 subset) of an object with these fields. */
 json_t *jsonv_schema(const struct jv_field *fields);
+/* Whether s looks like an e-mail address (the "email" format). */
+int jsonv_valid_email(const char *s);
 /* Number of Unicode code points in a valid UTF-8 string. */
 size_t jsonv_utf8_len(const char *s);
 

@@ -23,22 +23,44 @@ int64_t time_mono_us(void)
 	return (int64_t)ts.tv_sec * TIME_US_PER_S + ts.tv_nsec / 1000;
 }
 
+/* Civil date from days since 1970-01-01 (Howard Hinnant's algorithm): no
+ * gmtime_r, whose time-zone lock every request would otherwise contend on. */
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
 static void format_offset(int64_t us, int offset_s, const char *suffix, char out[TIMEFMT_LEN])
 {
 	int64_t secs = us / TIME_US_PER_S;
 	int64_t frac = us % TIME_US_PER_S;
-	time_t t;
-	struct tm tm;
+	int64_t days, sod;
+	int y, mo, d;
 
 	if (frac < 0) {
 		frac += TIME_US_PER_S;
 		secs--;
 	}
-	t = (time_t)(secs + offset_s);
-	gmtime_r(&t, &tm);
-	snprintf(out, TIMEFMT_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%06lld%s", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)frac,
-		 suffix);
+	secs += offset_s;
+	days = secs / 86400;
+	sod = secs % 86400;
+	if (sod < 0) {
+		sod += 86400;
+		days--;
+	}
+	civil_from_days(days, &y, &mo, &d);
+	snprintf(out, TIMEFMT_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%06lld%s", y, mo, d,
+		 (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60), (long long)frac, suffix);
 }
 
 void time_format_utc(int64_t us, char out[TIMEFMT_LEN])

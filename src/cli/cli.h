@@ -7,6 +7,8 @@
 #ifndef VF_CLI_H
 #define VF_CLI_H
 
+#include <jansson.h>
+
 #include "base/err.h"
 #include "service/instance.h"
 
@@ -32,6 +34,8 @@ int cli_open(struct instance **out, const struct common_opts *o, int migrate, st
 int cli_fail(const struct err *e);
 /* Print a usage error and return 2. */
 int cli_usage(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print v as one line of compact JSON on stdout; v is consumed. */
+void cli_print_json(json_t *v);
 /* The CLI's audit identity. */
 struct actor cli_actor(void);
 

@@ -58,12 +58,9 @@ int cmd_init(int argc, char **argv)
 	if (instance_init(&o, &res, &e) < 0)
 		return cli_fail(&e);
 	if (json) {
-		json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "admin_email", res.admin_email,
-				      "admin_password", res.admin_password, "dir", o.dir, "db",
-				      res.db_url);
-		json_dumpf(j, stdout, JSON_COMPACT);
-		putchar('\n');
-		json_decref(j);
+		cli_print_json(json_pack("{s:s, s:s, s:s, s:s}", "admin_email", res.admin_email,
+					 "admin_password", res.admin_password, "dir", o.dir, "db",
+					 res.db_url));
 		return 0;
 	}
 	printf("vulnflow: instance created in %s (database %s)\n"

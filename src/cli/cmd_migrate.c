@@ -49,8 +49,9 @@ int cmd_migrate(int argc, char **argv)
 		return cli_fail(&e);
 	}
 	if (o.json)
-		printf("{\"applied\":%d,\"version\":%d,\"backend\":\"%s\"}\n", applied,
-		       store_schema_latest(db_kind(in->db)), db_kind_name(db_kind(in->db)));
+		cli_print_json(json_pack("{s:i, s:i, s:s}", "applied", applied, "version",
+					 store_schema_latest(db_kind(in->db)), "backend",
+					 db_kind_name(db_kind(in->db))));
 	else
 		printf("vulnflow: %d migration(s) applied; schema version %d (%s)\n", applied,
 		       store_schema_latest(db_kind(in->db)), db_kind_name(db_kind(in->db)));

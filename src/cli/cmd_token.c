@@ -27,8 +27,9 @@ static int print_token(void *arg, const struct api_token *t)
 
 	time_format_utc(t->created_at, created);
 	if (json)
-		printf("{\"id\":%lld,\"name\":\"%s\",\"role\":\"%s\",\"revoked\":%s,\"created_at\":\"%s\"}\n",
-		       (long long)t->id, t->name, t->role, t->revoked_at ? "true" : "false", created);
+		cli_print_json(json_pack("{s:I, s:s, s:s, s:b, s:s}", "id", (json_int_t)t->id, "name",
+					 t->name, "role", t->role, "revoked", t->revoked_at != 0,
+					 "created_at", created));
 	else
 		printf("%-6lld %-30s %-12s %-8s %s\n", (long long)t->id, t->name, t->role,
 		       t->revoked_at ? "revoked" : "live", created);
@@ -102,8 +103,8 @@ int cmd_token(int argc, char **argv)
 			struct api_token t;
 			rc = account_token_create(in->db, &a, u.id, name, role, exp_us, secret, &t, &e);
 			if (rc == 0 && o.json)
-				printf("{\"token\":\"%s\",\"id\":%lld,\"role\":\"%s\"}\n", secret,
-				       (long long)t.id, t.role);
+				cli_print_json(json_pack("{s:s, s:I, s:s}", "token", secret, "id",
+							 (json_int_t)t.id, "role", t.role));
 			else if (rc == 0)
 				printf("%s\n", secret);
 		}

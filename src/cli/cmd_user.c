@@ -50,10 +50,10 @@ static int print_user(void *arg, const struct user *u)
 
 	time_format_utc(u->created_at, created);
 	if (json)
-		printf("{\"id\":%lld,\"email\":\"%s\",\"role\":\"%s\",\"disabled\":%s,"
-		       "\"totp_enabled\":%s,\"created_at\":\"%s\"}\n",
-		       (long long)u->id, u->email, u->role, u->disabled ? "true" : "false",
-		       u->totp_enabled ? "true" : "false", created);
+		cli_print_json(json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:s}", "id",
+					 (json_int_t)u->id, "email", u->email, "name", u->name,
+					 "role", u->role, "disabled", u->disabled, "totp_enabled",
+					 u->totp_enabled, "created_at", created));
 	else
 		printf("%-6lld %-40s %-12s %-9s %s\n", (long long)u->id, u->email, u->role,
 		       u->disabled ? "disabled" : "active", created);
@@ -78,12 +78,9 @@ static int do_add(struct instance *in, const struct user_opts *o, struct err *e)
 	if (account_user_create(in->db, &a, &nu, &u, otp, e) < 0)
 		return -1;
 	if (o->c.json) {
-		json_t *j = json_pack("{s:I, s:s, s:s, s:s?}", "id", (json_int_t)u.id, "email",
-				      u.email, "role", u.role, "one_time_password",
-				      otp[0] ? otp : NULL);
-		json_dumpf(j, stdout, JSON_COMPACT);
-		putchar('\n');
-		json_decref(j);
+		cli_print_json(json_pack("{s:I, s:s, s:s, s:s?}", "id", (json_int_t)u.id, "email",
+					 u.email, "role", u.role, "one_time_password",
+					 otp[0] ? otp : NULL));
 	} else {
 		printf("vulnflow: user %s (%s) created, id %lld\n", u.email, u.role, (long long)u.id);
 		if (otp[0])

@@ -41,6 +41,17 @@ int cli_usage(const char *command, const char *fmt, ...)
 	return 2;
 }
 
+void cli_print_json(json_t *v)
+{
+	if (v == NULL) {
+		fprintf(stderr, "vulnflow: cannot render JSON output\n");
+		return;
+	}
+	json_dumpf(v, stdout, JSON_COMPACT);
+	putchar('\n');
+	json_decref(v);
+}
+
 struct actor cli_actor(void)
 {
 	static char rid[40];

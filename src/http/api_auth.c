@@ -64,8 +64,11 @@ int api_login(struct req *r)
 	if (account_login(r->app->in->db, &r->app->in->policy, str(r->json, "email"),
 			  str(r->json, "password"), str(r->json, "totp"), r->request_id, &res,
 			  &e) < 0) {
-		if (e.code == ERR_RATE_LIMITED)
-			req_header(r, "Retry-After", "60");
+		if (e.code == ERR_RATE_LIMITED) {
+			char secs[24];
+			snprintf(secs, sizeof(secs), "%lld", (long long)res.retry_after_s);
+			req_header(r, "Retry-After", secs);
+		}
 		return req_fail(r, &e);
 	}
 	auth_cookie(r, res.session_token, r->app->in->policy.session_ttl);

@@ -117,7 +117,9 @@ int route_match(const char *method, const char *path, int64_t *path_id, int *pat
 
 		if (!path_matches(routes[i].path, path, &id))
 			continue;
-		if (strcmp(routes[i].method, method) == 0) {
+		/* HEAD is GET without the body (libmicrohttpd drops it) */
+		if (strcmp(routes[i].method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
 			*path_id = id;
 			return (int)i;
 		}

@@ -9,17 +9,20 @@
 #include "service/instance.h"
 
 struct metrics;
+struct accesslog;
 
 /* What every handler can reach. */
 struct app {
 	struct instance *in;
 	struct metrics *metrics;
+	struct accesslog *log;          /* batched access log on stderr */
 	int secure_cookies;            /* public_url is https:// */
 	char *openapi;                 /* the OpenAPI document, built once */
 	/* /healthz caches its database check for a second */
 	pthread_mutex_t health_mu;
 	int64_t health_checked_us;
 	int health_ok;
+	char health_body[256];         /* the 200 reply of the last good check */
 	char health_error[256];
 };
 

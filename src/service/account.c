@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/jsonv.h"
 #include "base/timefmt.h"
 #include "base/totp.h"
 
@@ -58,6 +59,8 @@ static int audit(struct db_conn *c, const struct actor *a, const char *action,
 		json_decref(detail);
 		if (text != NULL && strlen(text) < sizeof(ev.detail))
 			memcpy(ev.detail, text, strlen(text) + 1);
+		else
+			snprintf(ev.detail, sizeof(ev.detail), "{\"truncated\":true}");
 		free(text);
 	}
 	return store_audit_add(c, &ev, e);
@@ -71,7 +74,7 @@ void account_email_normalise(char *email)
 
 static int check_password(const char *pw, struct err *e)
 {
-	size_t n = strlen(pw);
+	size_t n = jsonv_utf8_len(pw);  /* characters, as the API schema counts them */
 
 	if (n < PASSWORD_MIN)
 		return err_setn(e, ERR_INVALID, "weak_password",
@@ -99,8 +102,8 @@ int account_user_create(struct db *db, const struct actor *a, const struct new_u
 	if (role_from_name(nu->role) == ROLE_NONE)
 		return err_set(e, ERR_INVALID, "role \"%s\" is not one of reporter, analyst, "
 			       "coordinator, admin, auditor", nu->role);
-	if (strlen(nu->email) >= sizeof(u.email))
-		return err_set(e, ERR_INVALID, "e-mail address is too long");
+	if (strlen(nu->email) >= sizeof(u.email) || !jsonv_valid_email(nu->email))
+		return err_set(e, ERR_INVALID, "\"%s\" is not an e-mail address", nu->email);
 	if (pw != NULL && check_password(pw, e) < 0)
 		return -1;
 	if (pw == NULL) {
@@ -331,14 +334,16 @@ static void login_failed(struct db *db, const struct account_policy *pol, struct
 
 static int login_checks(struct db *db, const struct account_policy *pol, struct user *u,
 			const char *password, const char *totp_code, const char *request_id,
-			int64_t *totp_step, struct err *e)
+			int64_t *totp_step, int64_t *retry_after_s, struct err *e)
 {
 	int64_t now = time_now_us();
 
-	if (u->locked_until > now)
+	if (u->locked_until > now) {
+		*retry_after_s = (u->locked_until - now + TIME_US_PER_S - 1) / TIME_US_PER_S;
 		return err_setn(e, ERR_RATE_LIMITED, "account_locked",
 				"too many failed logins; try again in %lld s",
-				(long long)((u->locked_until - now) / TIME_US_PER_S + 1));
+				(long long)*retry_after_s);
+	}
 	if (crypto_password_verify(u->password_hash, password) < 0) {
 		login_failed(db, pol, u, request_id, "password");
 		return err_setn(e, ERR_UNAUTHENTICATED, "invalid_credentials",
@@ -382,7 +387,8 @@ int account_login(struct db *db, const struct account_policy *pol, const char *e
 		return err_setn(e, ERR_UNAUTHENTICATED, "invalid_credentials",
 				"e-mail or password is wrong");
 	}
-	if (login_checks(db, pol, &u, password, totp_code, request_id, &step, e) < 0)
+	if (login_checks(db, pol, &u, password, totp_code, request_id, &step, &out->retry_after_s,
+			 e) < 0)
 		return -1;
 
 	memset(&s, 0, sizeof(s));
@@ -403,6 +409,9 @@ int account_login(struct db *db, const struct account_policy *pol, const char *e
 			u.totp_last_step = step;
 		rc = store_user_update(c, &u, e);
 	}
+	/* logins are rare: a good moment to drop sessions that have expired */
+	if (rc == 0)
+		rc = store_session_purge(c, s.created_at, e);
 	if (rc == 0)
 		rc = store_session_insert(c, hash, &s, e);
 	a = (struct actor){ u.id, u.email, request_id };

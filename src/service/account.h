@@ -60,6 +60,7 @@ struct user_patch {
 };
 
 struct login_result {
+	int64_t retry_after_s;    /* on ERR_RATE_LIMITED: seconds until the lockout ends */
 	char session_token[CRYPTO_TOKEN_LEN];
 	char csrf_token[64];
 	int64_t expires_at;

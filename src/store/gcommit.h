@@ -21,7 +21,7 @@ typedef int (*gcommit_fn)(struct db_conn *c, void *arg, struct err *e);
 
 struct gcommit_stats {
 	uint64_t jobs;      /* jobs run */
-	uint64_t batches;   /* transactions committed */
+	uint64_t batches;   /* batches run (each one transaction, committed or failed) */
 	uint64_t max_batch; /* the largest batch seen */
 };
 

@@ -36,10 +36,14 @@ int store_org_insert(struct db_conn *c, struct org *o, struct err *e)
 	if (rc == DB_ROW)
 		o->id = db_col_int64(st, 0);
 	db_finalize(st);
-	if (rc < 0 && e->code == ERR_CONFLICT)
+	if (rc == DB_ROW)
+		return 0;
+	if (rc == DB_DONE)
+		return err_set(e, ERR_INTERNAL, "insert returned no id");
+	if (e->code == ERR_CONFLICT)
 		return err_setn(e, ERR_CONFLICT, "org_exists", "organisation \"%s\" already exists",
 				o->name);
-	return rc == DB_ROW ? 0 : -1;
+	return -1;
 }
 
 static int get_one(struct db_stmt *st, const char *what, struct org *out, struct err *e)

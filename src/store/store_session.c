@@ -12,6 +12,7 @@ static const char sess_get_sql[] =
 	" WHERE token_hash = :hash AND expires_at > :now";
 static const char sess_delete_sql[] = "DELETE FROM sessions WHERE token_hash = :hash";
 static const char sess_delete_user_sql[] = "DELETE FROM sessions WHERE user_id = :user";
+static const char sess_purge_sql[] = "DELETE FROM sessions WHERE expires_at <= :now";
 
 #define TOKEN_COLS "id, user_id, name, role, created_at, expires_at, revoked_at"
 static const char tok_insert_sql[] =
@@ -94,6 +95,16 @@ int store_session_delete(struct db_conn *c, const char *hash, struct err *e)
 	if (db_prepare(c, &st, sess_delete_sql, e) < 0)
 		return -1;
 	db_bind_text(st, ":hash", hash);
+	return exec_one(st, e);
+}
+
+int store_session_purge(struct db_conn *c, int64_t now, struct err *e)
+{
+	struct db_stmt *st;
+
+	if (db_prepare(c, &st, sess_purge_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":now", now);
 	return exec_one(st, e);
 }
 

@@ -29,6 +29,8 @@ int store_session_insert(struct db_conn *c, const char *hash, struct session *s,
 int store_session_by_hash(struct db_conn *c, const char *hash, int64_t now, struct session *out,
 			  struct err *e);
 int store_session_delete(struct db_conn *c, const char *hash, struct err *e);
+/* Delete sessions that expired before now. */
+int store_session_purge(struct db_conn *c, int64_t now, struct err *e);
 /* End every session of a user (password change, disable). */
 int store_session_delete_user(struct db_conn *c, int64_t user_id, struct err *e);
 
