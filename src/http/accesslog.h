@@ -1,10 +1,9 @@
 /* accesslog.h - the access log: one line per request, written in batches.
  *
- * A write(2) per request costs the server about a fifth of its throughput on
- * small requests, so worker threads append lines to a shared buffer and a
- * writer thread flushes it at least every 100 ms (or as soon as it holds
- * 32 KiB).  Lines are never dropped: if the buffer is full the caller writes
- * the backlog itself.  accesslog_stop() flushes everything.
+ * A write(2) per request costs the server a noticeable share of its throughput
+ * on small requests, so each worker thread appends lines to a buffer of its
+ * own, written out when it holds 16 KiB and at least every 100 ms by a flusher
+ * thread.  Lines are never dropped; accesslog_stop() writes out everything.
  */
 #ifndef VF_ACCESSLOG_H
 #define VF_ACCESSLOG_H

@@ -10,7 +10,7 @@ static int add_event(void *arg, const struct audit_event *ev)
 
 	time_format_shanghai(ev->at, local);
 	json_array_append_new(
-		arg, json_pack("{s:I, s:o, s:s, s:O?, s:s, s:s, s:s, s:s, s:s, s:o}", "id",
+		arg, json_pack("{s:I, s:o, s:s, s:o?, s:s, s:s, s:s, s:s, s:s, s:o}", "id",
 			       (json_int_t)ev->id, "at", api_time_json(ev->at), "at_local", local,
 			       "actor_user_id",
 			       ev->actor_user_id ? json_integer(ev->actor_user_id) : NULL, "actor",

@@ -8,7 +8,6 @@
 #include "http/api.h"
 #include "http/metrics.h"
 #include "http/server.h"
-#include "store/store_audit.h"
 
 /* How long a database check answers /healthz before it is made again. */
 #define HEALTH_CACHE_US (1 * TIME_US_PER_S)
@@ -16,24 +15,11 @@
 /* Prove the database is reachable and takes a committed write; keep the reply. */
 static void health_probe(struct app *app)
 {
-	struct db_conn *c;
 	struct err e = ERR_INIT;
 	char when[TIMEFMT_LEN];
-	int64_t now = time_now_us();
-	int rc;
+	int rc = instance_health_check(app->in, &e);
 
-	rc = db_acquire(app->in->db, &c, 2000, &e);
-	if (rc == 0) {
-		rc = db_begin(c, &e);
-		if (rc == 0)
-			rc = store_health_touch(c, now, &e);
-		if (rc == 0)
-			rc = db_commit(c, &e);
-		else
-			db_rollback(c);
-		db_release(c);
-	}
-	time_format_utc(now, when);
+	time_format_utc(time_now_us(), when);
 	app->health_ok = rc == 0;
 	snprintf(app->health_error, sizeof(app->health_error), "%s", rc == 0 ? "" : e.msg);
 	snprintf(app->health_body, sizeof(app->health_body),

@@ -365,6 +365,18 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
 	return 0;
 }
 
+/* libmicrohttpd's memory per connection: the request line, headers and their
+ * records, and the reply's headers.  It must exceed header_limit with room to
+ * spare, or headers near the limit get libmicrohttpd's own bare 431 instead of
+ * ours; it is cleared on every request, so it is not made larger than needed.
+ * 32 KiB (libmicrohttpd's default) at the default header_limit of 8 KiB. */
+static size_t pool_size(long header_limit)
+{
+	size_t want = (size_t)header_limit * 2 + 16384;
+
+	return want < 32768 ? 32768 : want;
+}
+
 int server_start(struct server **out, struct instance *in, struct err *e)
 {
 	struct server *s;
@@ -398,8 +410,7 @@ int server_start(struct server **out, struct instance *in, struct err *e)
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)in->cfg.conn_timeout,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)in->cfg.conn_limit,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)in->cfg.conn_per_ip,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-				(size_t)in->cfg.header_limit + 16384,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool_size(in->cfg.header_limit),
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 				MHD_OPTION_END);
 	if (s->d == NULL) {

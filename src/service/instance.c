@@ -10,6 +10,8 @@
 
 #include "base/crypto.h"
 #include "base/mem.h"
+#include "base/timefmt.h"
+#include "store/store_audit.h"
 #include "store/store_schema.h"
 
 static int make_dir(const char *path, struct err *e)
@@ -70,6 +72,24 @@ void instance_close(struct instance *in)
 		return;
 	db_close(in->db);
 	free(in);
+}
+
+int instance_health_check(struct instance *in, struct err *e)
+{
+	struct db_conn *c;
+	int rc;
+
+	if (db_acquire(in->db, &c, 2000, e) < 0)
+		return -1;
+	rc = db_begin(c, e);
+	if (rc == 0)
+		rc = store_health_touch(c, time_now_us(), e);
+	if (rc == 0)
+		rc = db_commit(c, e);
+	else
+		db_rollback(c);
+	db_release(c);
+	return rc;
 }
 
 static int make_keys(const char *dir, struct err *e)

@@ -40,5 +40,7 @@ int instance_config(struct config *cfg, const char *dir, struct err *e);
 /* Open the database of cfg (applying migrations when migrate is set). */
 int instance_open(struct instance **out, const struct config *cfg, int migrate, struct err *e);
 void instance_close(struct instance *in);
+/* Prove the database is reachable and takes a committed write (for /healthz). */
+int instance_health_check(struct instance *in, struct err *e);
 
 #endif

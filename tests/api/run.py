@@ -658,7 +658,8 @@ def test_bad_input_invalid_utf8(ctx):
 def test_bad_input_duplicate_keys(ctx):
     for path, auth in BODY_ROUTES:
         raw = b'{"email":"a@example.test","email":"b@example.test","password":"p","role":"analyst"}'
-        expect(_post_raw(ctx, path, auth, raw), 400, "malformed_json", f"POST {path} duplicate keys")
+        expect(_post_raw(ctx, path, auth, raw), 400, "malformed_json",
+               f"POST {path} duplicate keys")
 
 
 def test_bad_input_nul_escape(ctx):
@@ -990,7 +991,8 @@ def test_lockout(ctx):
                "right password while locked")
     ra = r.headers.get("Retry-After")
     check(ra is not None and ra.isdigit() and int(ra) > 0, f"Retry-After {ra!r}")
-    expect(ctx.login(u["email"], "still wrong"), 429, "account_locked", "wrong password while locked")
+    expect(ctx.login(u["email"], "still wrong"), 429, "account_locked",
+           "wrong password while locked")
     time.sleep(max(0.0, t_locked + LOCKOUT_BASE + 0.7 - time.time()))
     s = ctx.session(u["email"], u["password"])
     eq(s.user["email"], u["email"], "login after the lockout ends")
@@ -1592,7 +1594,8 @@ def test_audit_order_and_pagination(ctx):
     later = _audit(ctx, "since=" + urllib.parse.quote(since.strftime("%Y-%m-%dT%H:%M:%SZ")))
     eq(later["items"], [], "since an hour from now")
     since = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1))
-    earlier = _audit(ctx, "limit=5&since=" + urllib.parse.quote(since.strftime("%Y-%m-%dT%H:%M:%SZ")))
+    earlier = _audit(ctx, "limit=5&since="
+                     + urllib.parse.quote(since.strftime("%Y-%m-%dT%H:%M:%SZ")))
     eq(len(earlier["items"]), 5, "since an hour ago, limit=5")
 
 
