@@ -51,7 +51,7 @@ count_tap() {
 
 # Run a cmocka binary with TAP output; a crash or a sanitizer report fails it too.
 run_unit() {
-    local name=$1 exe=$2 out=$work/$1.out
+    local name=$1 exe=$2 out=$work/${1//\//_}.out
     shift 2
     if env CMOCKA_MESSAGE_OUTPUT=TAP "$@" "$exe" >"$out" 2>&1; then
         count_tap "$name" "$out"
@@ -64,7 +64,7 @@ run_unit() {
 }
 
 run_api() {
-    local name=$1 out=$work/$1.out
+    local name=$1 out=$work/${1//\//_}.out
     shift
     python3 tests/api/run.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
     local rc=$?
@@ -91,6 +91,7 @@ fi
 
 section "unit tests (ASan/UBSan) on SQLite"
 for exe in "$BUILD"/tests/test_*; do
+    [[ -f $exe && -x $exe ]] || continue
     run_unit "unit/$(basename "$exe")" "$exe"
 done
 
