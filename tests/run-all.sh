@@ -3,7 +3,7 @@
 #
 #  1. the SQL check (and a self-test that it catches a planted violation)
 #  2. unit tests (cmocka, ASan/UBSan build) on SQLite
-#  3. a short libFuzzer run of the request-JSON validation layer
+#  3. short libFuzzer runs of the request-JSON validation layer and the CVSS parsers
 #  4. the API suite against the real server on SQLite
 #  5. a PostgreSQL 15 server started here in a temporary directory, then the
 #     database unit tests and the API suite again on it
@@ -95,16 +95,19 @@ for exe in "$BUILD"/tests/test_*; do
     run_unit "unit/$(basename "$exe")" "$exe"
 done
 
-section "fuzzing the request-JSON validation layer for ${FUZZ_SECONDS}s"
-mkdir -p "$work/corpus"
-cp tests/fuzz/corpus/jsonv/* "$work/corpus/"
-if "$FUZZ_BUILD"/tests/fuzz_jsonv -max_total_time="$FUZZ_SECONDS" -max_len=4096 \
-    -print_final_stats=1 "$work/corpus" >"$work/fuzz.out" 2>&1; then
-    pass "fuzz_jsonv: $(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$work/fuzz.out" | grep -oE '[0-9]+$') inputs, no crash"
-else
-    fail "fuzz_jsonv"
-    tail -30 "$work/fuzz.out"
-fi
+section "fuzzing: request JSON validation and the CVSS parsers, ${FUZZ_SECONDS}s each"
+for target in jsonv cvss; do
+    mkdir -p "$work/corpus-$target"
+    cp tests/fuzz/corpus/$target/* "$work/corpus-$target/"
+    if "$FUZZ_BUILD"/tests/fuzz_$target -max_total_time="$FUZZ_SECONDS" -max_len=4096 \
+        -print_final_stats=1 "$work/corpus-$target" >"$work/fuzz-$target.out" 2>&1; then
+        pass "fuzz_$target: $(grep -oE 'stat::number_of_executed_units: *[0-9]+' \
+            "$work/fuzz-$target.out" | grep -oE '[0-9]+$') inputs, no crash"
+    else
+        fail "fuzz_$target"
+        tail -30 "$work/fuzz-$target.out"
+    fi
+done
 
 section "API suite on SQLite"
 run_api "api/sqlite"

@@ -19,6 +19,8 @@ int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_score(int argc, char **argv);
+int cmd_grade(int argc, char **argv);
 
 /* Options every instance command takes. */
 struct common_opts {

@@ -19,6 +19,8 @@ static const struct command {
 	{ "migrate", cmd_migrate, "apply pending database migrations" },
 	{ "user", cmd_user, "add, list, change the password of, disable or enable users" },
 	{ "token", cmd_token, "create, list or revoke API tokens" },
+	{ "score", cmd_score, "score CVSS 4.0, 3.1, 3.0 and 2.0 vectors" },
+	{ "grade", cmd_grade, "grade by GB/T 30279-2020 indicators (provisional tables)" },
 };
 
 static void usage(FILE *f)

@@ -47,7 +47,7 @@ void cli_print_json(json_t *v)
 		fprintf(stderr, "vulnflow: cannot render JSON output\n");
 		return;
 	}
-	json_dumpf(v, stdout, JSON_COMPACT);
+	json_dumpf(v, stdout, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	putchar('\n');
 	json_decref(v);
 }

@@ -48,6 +48,14 @@ int api_user_totp_reset(struct req *r);
 int api_orgs_list(struct req *r);
 int api_orgs_create(struct req *r);
 
+/* api_score.c */
+extern const struct jv_field api_score_body[];
+int api_score(struct req *r);
+
+/* api_grade.c */
+extern const struct jv_field api_grade_body[];
+int api_grade(struct req *r);
+
 /* api_audit.c */
 int api_audit_list(struct req *r);
 

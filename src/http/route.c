@@ -70,6 +70,15 @@ const struct route routes[] = {
 	  .body = api_org_create_body, .status = 201, .tag = "users",
 	  .summary = "Create an organisation with its jurisdiction" },
 
+	{ R("POST", "/api/v1/score", api_score, CAP_PUBLIC), .body = api_score_body,
+	  .status = 200, .tag = "scoring",
+	  .summary = "Score a CVSS 4.0, 3.1, 3.0 or 2.0 vector exactly as FIRST's calculators do" },
+
+	{ R("POST", "/api/v1/grade", api_grade, CAP_PUBLIC), .body = api_grade_body,
+	  .status = 200, .tag = "scoring",
+	  .summary = "GB/T 30279-2020 technical and comprehensive grade (provisional tables: "
+		     "see the response's provisional and source)" },
+
 	{ R("GET", "/api/v1/audit", api_audit_list, CAP_AUDIT_READ), .status = 200,
 	  .tag = "audit",
 	  .query = "limit:page size, 1..500 (100);before:events older than this id;"

@@ -51,7 +51,7 @@ static enum MHD_Result send_reply(struct req *r)
 				     "message", r->err.msg);
 	}
 	if (r->reply != NULL) {
-		body = json_dumps(r->reply, JSON_COMPACT);
+		body = json_dumps(r->reply, JSON_COMPACT | JSON_REAL_PRECISION(15));
 		if (body == NULL)
 			body = xstrdup("{\"error\":{\"code\":\"internal\",\"message\":\"cannot render reply\"}}");
 		len = strlen(body);
