@@ -27,14 +27,12 @@ int cvss_score(const char *vector, size_t len, struct cvss_result *out, struct e
 	if (has_prefix(vector, len, "CVSS:3.1/") || has_prefix(vector, len, "CVSS:3.0/"))
 		return cvss3_score(vector, len, out, e);
 	if (has_prefix(vector, len, "CVSS:") && !has_prefix(vector, len, "CVSS:2.0/")) {
-		char shown[12];
-		size_t n = 0;
+		const char *v = vector + 5, *slash = memchr(v, '/', len - 5);
+		char shown[32];
 
-		/* quote at most the version part, printable bytes only */
-		for (size_t i = 5; i < len && n < 8 && vector[i] != '/'; i++)
-			shown[n++] = vector[i] >= 0x20 && vector[i] < 0x7f ? vector[i] : '?';
-		shown[n] = '\0';
-		return err_set(e, ERR_INVALID, "unsupported CVSS version \"%s\"", shown);
+		return err_set(e, ERR_INVALID, "unsupported CVSS version \"%s\"",
+			       cvss_quote(shown, sizeof(shown), v,
+					  slash ? (size_t)(slash - v) : len - 5));
 	}
 	return cvss2_score(vector, len, out, e);
 }
@@ -52,4 +50,30 @@ const char *cvss_severity(enum cvss_version v, int tenths)
 	if (tenths < 90)
 		return "High";
 	return "Critical";
+}
+
+const char *cvss_quote(char *buf, size_t size, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (o + 8 >= size) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			buf[o++] = (char)c;
+		} else {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
+	}
+	buf[o] = '\0';
+	return buf;
 }

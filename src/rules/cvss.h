@@ -51,4 +51,9 @@ int cvss_score(const char *vector, size_t len, struct cvss_result *out, struct e
  * NVD bands Low 0.0-3.9, Medium 4.0-6.9, High 7.0-10.0). */
 const char *cvss_severity(enum cvss_version v, int tenths);
 
+/* For the version modules' error messages: copy n bytes of untrusted input
+ * into buf (size bytes): printable ASCII as is, '"', '\\' and any other byte
+ * as \xHH, cut with "..." when long.  Returns buf. */
+const char *cvss_quote(char *buf, size_t size, const char *s, size_t n);
+
 #endif

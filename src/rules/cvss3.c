@@ -198,34 +198,6 @@ static void set(struct vec3 *vec, int id, int val)
 	vec->kept |= (uint32_t)(val > (id >= M_E ? V_X : 0)) << id;
 }
 
-/* Copy n bytes of untrusted input into buf for an error message: printable
- * ASCII as is, '"', '\\' and anything else as \xHH, cut with "..." if long. */
-static const char *quote(char *buf, size_t size, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (o + 8 >= size) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			buf[o++] = (char)c;
-		} else {
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[c >> 4];
-			buf[o++] = hex[c & 15];
-		}
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 /* Slow path: parse one "metric:value" component (n > 0 bytes at s)
  * into vec, naming what is wrong with it. */
 static int parse_component(struct vec3 *vec, const char *s, size_t n, struct err *e)
@@ -237,18 +209,19 @@ static int parse_component(struct vec3 *vec, const char *s, size_t n, struct err
 
 	if (colon == NULL)
 		return err_set(e, ERR_INVALID, "malformed component \"%s\", expected \"metric:value\"",
-			       quote(q, sizeof(q), s, n));
+			       cvss_quote(q, sizeof(q), s, n));
 	nlen = (size_t)(colon - s);
 	vlen = n - nlen - 1;
 	id = metric_find(s, nlen);
 	if (id < 0)
-		return err_set(e, ERR_INVALID, "unknown metric \"%s\"", quote(q, sizeof(q), s, nlen));
+		return err_set(e, ERR_INVALID, "unknown metric \"%s\"",
+			       cvss_quote(q, sizeof(q), s, nlen));
 	if (vlen == 0)
 		return err_set(e, ERR_INVALID, "metric \"%s\" has no value", metrics[id].name);
 	val = value_find(&metrics[id], colon + 1, vlen);
 	if (val == 0)
 		return err_set(e, ERR_INVALID, "unknown value \"%s\" for metric \"%s\"",
-			       quote(q, sizeof(q), colon + 1, vlen), metrics[id].name);
+			       cvss_quote(q, sizeof(q), colon + 1, vlen), metrics[id].name);
 	if (vec->v[id] != 0)
 		return err_set(e, ERR_INVALID, "duplicate metric \"%s\"", metrics[id].name);
 	set(vec, id, val);

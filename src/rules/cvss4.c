@@ -296,35 +296,6 @@ struct eff4 {
 	uint8_t av, ac, at, pr, ui, vc, vi, va, sc, si, sa, e, cr, ir, ar;
 };
 
-/* Copy len bytes of input into buf (size bytes) for an error message, as
- * cvss.md says: printable ASCII as is, '"', '\\' and other bytes as \xHH,
- * cut with "..." if long. */
-static const char *show(char *buf, size_t size, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (o + 8 >= size) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			buf[o++] = (char)c;
-		} else {
-			memcpy(buf + o, "\\x", 2);
-			buf[o + 2] = hex[c >> 4];
-			buf[o + 3] = hex[c & 15];
-			o += 4;
-		}
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 /* The 8 bytes at s + pos as a little-endian word, zero-padded past len
  * (pos < len, 8 <= len).  Near the end the last 8 bytes are loaded and
  * shifted down instead, so no byte is read past len and nothing branches. */
@@ -506,7 +477,7 @@ static int bad_shape(const struct token *t, int last, struct err *e)
 	if (t->nlen == 0)
 		return err_set(e, ERR_INVALID, "empty metric after \"%s\"", metrics[last].name);
 	return err_set(e, ERR_INVALID, "metric \"%s\" has no value",
-		       show(nb, sizeof(nb), t->name, t->nlen));
+		       cvss_quote(nb, sizeof(nb), t->name, t->nlen));
 }
 
 /* Say why metric m cannot come after metric last. */
@@ -528,7 +499,7 @@ static int bad_value(const struct token *t, int m, struct err *e)
 		return err_set(e, ERR_INVALID, "value \"X\" is not allowed for base metric \"%s\"",
 			       metrics[m].name);
 	return err_set(e, ERR_INVALID, "unknown value \"%s\" for metric \"%s\"",
-		       show(vb, sizeof(vb), t->value, t->vlen), metrics[m].name);
+		       cvss_quote(vb, sizeof(vb), t->value, t->vlen), metrics[m].name);
 }
 
 /* Check one token after metric last: its metric, *code its value's code + 1. */
@@ -543,7 +514,7 @@ static int check_token(uint32_t seen, int last, const struct token *t, int *code
 	m = metric_find(t->name, t->nlen);
 	if (m < 0)
 		return err_set(e, ERR_INVALID, "unknown metric \"%s\"",
-			       show(nb, sizeof(nb), t->name, t->nlen));
+			       cvss_quote(nb, sizeof(nb), t->name, t->nlen));
 	if (m <= last)
 		return bad_order(seen, m, e);
 	*code = t->vlen ? value_find(m, t->value, t->vlen) : 0;
