@@ -119,8 +119,7 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int run(const char *label, char (*vec)[CVSS_VECTOR_MAX], size_t *lens, size_t count,
-	       double seconds)
+static int run(const char *label, char **vec, size_t *lens, size_t count, double seconds)
 {
 	struct cvss_result r;
 	struct err e = ERR_INIT;
@@ -152,7 +151,8 @@ int main(int argc, char **argv)
 	double seconds = 3;
 	const char *write_to = NULL;
 	char (*v31)[CVSS_VECTOR_MAX], (*v40)[CVSS_VECTOR_MAX];
-	size_t *l31, *l40;
+	char **p31, **p40, *pack31, *pack40;
+	size_t *l31, *l40, o31 = 0, o40 = 0;
 	int rc = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -172,13 +172,22 @@ int main(int argc, char **argv)
 	v40 = malloc(count * sizeof(*v40));
 	l31 = malloc(count * sizeof(*l31));
 	l40 = malloc(count * sizeof(*l40));
-	if (!v31 || !v40 || !l31 || !l40)
+	p31 = malloc(count * sizeof(*p31));
+	p40 = malloc(count * sizeof(*p40));
+	pack31 = malloc(count * CVSS_VECTOR_MAX);
+	pack40 = malloc(count * CVSS_VECTOR_MAX);
+	if (!v31 || !v40 || !l31 || !l40 || !p31 || !p40 || !pack31 || !pack40)
 		return 1;
 	for (size_t i = 0; i < count; i++) {
 		make_vector("CVSS:3.1", m31, v31[i], CVSS_VECTOR_MAX);
 		make_vector("CVSS:4.0", m40, v40[i], CVSS_VECTOR_MAX);
 		l31[i] = strlen(v31[i]);
 		l40[i] = strlen(v40[i]);
+		/* scored from one packed buffer, as vectors read from a file would be */
+		p31[i] = memcpy(pack31 + o31, v31[i], l31[i] + 1);
+		p40[i] = memcpy(pack40 + o40, v40[i], l40[i] + 1);
+		o31 += l31[i] + 1;
+		o40 += l40[i] + 1;
 	}
 	if (write_to != NULL) {
 		FILE *f = fopen(write_to, "w");
@@ -190,11 +199,15 @@ int main(int argc, char **argv)
 			fprintf(f, "%s\n", v40[i]);
 		fclose(f);
 	}
-	if (run("cvss3.1", v31, l31, count, seconds) < 0 || run("cvss4.0", v40, l40, count, seconds) < 0)
+	if (run("cvss3.1", p31, l31, count, seconds) < 0 || run("cvss4.0", p40, l40, count, seconds) < 0)
 		rc = 1;
 	free(v31);
 	free(v40);
 	free(l31);
 	free(l40);
+	free(p31);
+	free(p40);
+	free(pack31);
+	free(pack40);
 	return rc;
 }
