@@ -7,7 +7,7 @@
 set -euo pipefail
 
 build_pkgs="meson ninja-build pkg-config gcc python3 libmicrohttpd-dev libjansson-dev
-libsqlite3-dev libpq-dev libsodium-dev liboath-dev"
+libsqlite3-dev libpq-dev libsodium-dev liboath-dev libssl-dev"
 check_pkgs="$build_pkgs clang libclang-rt-14-dev libcmocka-dev postgresql-15
 postgresql-client-15 curl"
 bench_pkgs="$build_pkgs wrk curl"
