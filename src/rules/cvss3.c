@@ -6,15 +6,19 @@
  * with the integer-safe Roundup of CVSS 3.1 Appendix A for both minor
  * versions (docs/internals/cvss.md: that is also the exact Round up of 3.0).
  *
- * Parsing has two paths.  The fast one copies the vector into a zero-padded
- * local buffer, marks every "/" a word at a time, and looks each component's
- * whole text up in a hash table of the 78 valid ones, with no branch that
- * depends on the data; it only says whether the whole vector is well formed.  When it is not, the slow path parses again
- * component by component to name the first fault.  Nothing is allocated and
- * nothing global changes.
+ * Parsing has three paths.  The fastest takes the eight base metrics when
+ * they come first and in order (as in every normalised vector) by comparing
+ * them with a template, and the rest as the fast path does.  The fast one
+ * copies the vector into a zero-padded local buffer, marks every "/" a word
+ * at a time, and looks each component's whole text up in a hash table of the
+ * 78 valid ones, with no branch that depends on the data; it only says whether
+ * the whole vector is well formed.  When it is not, the slow path parses again
+ * component by component to name the first fault.  Nothing is allocated; the
+ * only global state is two tables of sub-score terms filled once (imp_tab).
  */
 #include "rules/cvss3.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -280,21 +284,21 @@ static inline unsigned slashes8(const char *p)
 	return (unsigned)(((hit >> 7) * 0x0102040810204080ull) >> 56);
 }
 
-/* Fast path: 0 if the components of buf (len bytes, PAD zero bytes after) are
- * all well formed and distinct, -1 for the slow path to explain. */
-static int parse_fast(struct vec3 *vec, const char *buf, size_t len)
+/* Fast path: 0 if the components of buf (len bytes, PAD zero bytes after)
+ * from byte from on are all well formed and distinct from each other and
+ * from the metrics in seen, -1 for the slow path to explain. */
+static int parse_fast(struct vec3 *vec, const char *buf, size_t len, size_t from, uint32_t seen,
+		      uint32_t kept)
 {
 	uint64_t slash[(CVSS_VECTOR_MAX + 63) / 64] = { 0 };
-	size_t start = PREFIX_LEN, words = (len + 63) / 64;
-	uint32_t seen = 0, kept = 0;
+	size_t start = from, words = (len - from + 63) / 64;
 	int bad = 0;
 
-	for (size_t i = 0; i < len; i += 8)
-		slash[i / 64] |= (uint64_t)slashes8(buf + i) << (i % 64);
-	slash[0] &= ~(1ull << (PREFIX_LEN - 1));	/* the prefix's */
+	for (size_t i = from; i < len; i += 8)
+		slash[(i - from) / 64] |= (uint64_t)slashes8(buf + i) << ((i - from) % 64);
 	for (size_t w = 0; w < words; w++) {
 		for (uint64_t m = slash[w]; m != 0; m &= m - 1) {
-			size_t at = w * 64 + (size_t)__builtin_ctzll(m);
+			size_t at = from + w * 64 + (size_t)__builtin_ctzll(m);
 
 			bad |= take(vec->v, &seen, &kept, buf + start, at - start);
 			start = at + 1;
@@ -305,18 +309,82 @@ static int parse_fast(struct vec3 *vec, const char *buf, size_t len)
 	return bad;
 }
 
+/*
+ * Fastest path, for a vector whose eight base metrics come first and in the
+ * specification's order, as every normalised vector has them:
+ * "AV:_/AC:_/PR:_/UI:_/S:_/C:_/I:_/A:_" (BASE_LEN bytes) after the prefix is
+ * checked against a template a word at a time, the eight letters are looked
+ * up in base_letter[], and the rest goes through parse_fast().  -1 when the
+ * vector does not start so (parse_fast() then parses it all) or the rest is
+ * not valid; either way the result equals that of parse_fast() alone.
+ */
+#define BASE_LEN 35
+static const char base_tmpl[BASE_LEN + 1] = "AV:\0/AC:\0/PR:\0/UI:\0/S:\0/C:\0/I:\0/A:\0";
+static const char base_mask[BASE_LEN + 1] =
+	"\377\377\377\0\377\377\377\377\0\377\377\377\377\0\377\377\377\377\0\377"
+	"\377\377\0\377\377\377\0\377\377\377\0\377\377\377\0";
+static const unsigned char base_at[M_E] = { 3, 8, 13, 18, 22, 26, 30, 34 };
+
+/* base_letter[id][c]: the value number of letter c for base metric id, 0 if none */
+static const unsigned char base_letter[M_E][256] = {
+	[M_AV] = { ['N'] = 1, ['A'] = 2, ['L'] = 3, ['P'] = 4 },
+	[M_AC] = { ['L'] = 1, ['H'] = 2 },
+	[M_PR] = { ['N'] = 1, ['L'] = 2, ['H'] = 3 },
+	[M_UI] = { ['N'] = 1, ['R'] = 2 },
+	[M_S] = { ['U'] = 1, ['C'] = 2 },
+	[M_C] = { ['H'] = 1, ['L'] = 2, ['N'] = 3 },
+	[M_I] = { ['H'] = 1, ['L'] = 2, ['N'] = 3 },
+	[M_A] = { ['H'] = 1, ['L'] = 2, ['N'] = 3 },
+};
+
+static int parse_base_first(struct vec3 *vec, const char *vector, const char *buf, size_t len)
+{
+	const char *b = vector + PREFIX_LEN;	/* not buf: no wait for the copy */
+	uint64_t diff = 0;
+	int bad = 0;
+
+	if (len < PREFIX_LEN + BASE_LEN)
+		return -1;
+	for (size_t i = 0; i < BASE_LEN - 8; i += 8)
+		diff |= (le64(b + i) & le64(base_mask + i)) ^ le64(base_tmpl + i);
+	diff |= (le64(b + BASE_LEN - 8) & le64(base_mask + BASE_LEN - 8)) ^
+		le64(base_tmpl + BASE_LEN - 8);
+	if (diff != 0)
+		return -1;
+	for (int id = 0; id < M_E; id++) {
+		unsigned char val = base_letter[id][(unsigned char)b[base_at[id]]];
+
+		vec->v[id] = val;
+		bad |= val == 0;
+	}
+	if (bad)
+		return -1;
+	if (len == PREFIX_LEN + BASE_LEN) {
+		vec->kept = BASE_BITS;
+		return 0;
+	}
+	if (b[BASE_LEN] != '/')
+		return -1;
+	return parse_fast(vec, buf, len, PREFIX_LEN + BASE_LEN + 1, BASE_BITS, BASE_BITS);
+}
+
 /* Parse and validate a vector copied to buf (len bytes, PAD zero bytes after). */
-static int parse(struct vec3 *vec, const char *buf, size_t len, struct err *e)
+static int parse(struct vec3 *vec, const char *vector, const char *buf, size_t len,
+		 struct err *e)
 {
 	memset(vec, 0, sizeof(*vec));
 	vec->minor = buf[7] - '0';
-	if (parse_fast(vec, buf, len) < 0) {
+	if (parse_base_first(vec, vector, buf, len) < 0) {
 		int minor = vec->minor;
 
 		memset(vec, 0, sizeof(*vec));
 		vec->minor = minor;
-		if (parse_slow(vec, buf, len, e) < 0)
-			return -1;
+		if (parse_fast(vec, buf, len, PREFIX_LEN, 0, 0) < 0) {
+			memset(vec, 0, sizeof(*vec));
+			vec->minor = minor;
+			if (parse_slow(vec, buf, len, e) < 0)
+				return -1;
+		}
 	}
 	if ((vec->kept & BASE_BITS) == BASE_BITS)
 		return 0;
@@ -405,27 +473,65 @@ static const double tenths[101] = {
 #undef T10
 #undef T
 
+/*
+ * The impact and exploitability sub-scores before rounding depend on few
+ * enough metrics to be tabulated, which takes the powers and products off
+ * the scores' critical path.  The tables are filled once (pthread_once) by
+ * the very expressions score() used to evaluate for each vector, so every
+ * double is the same; they never change afterwards.
+ *
+ * imp_tab: by env31 (3.1's environmental formula), scope changed, the weight
+ * classes of CR, IR and AR (req_class) and the value numbers less 1 of
+ * (M)C, (M)I and (M)A.  With CR, IR and AR at class 0 (weight 1) and env31 0
+ * it is the base impact: 1 * x is x, and the ISS never exceeds 0.915.
+ * expl_tab: by scope changed and the value numbers less 1 of (M)AV, (M)AC,
+ * (M)PR and (M)UI.
+ */
+static double imp_tab[2][2][3][3][3][3][3][3];
+static double expl_tab[2][4][2][3][2];
+static pthread_once_t tabs_once = PTHREAD_ONCE_INIT;
+
+/* weight class of a CR/IR/AR value number (absent, X, H, M, L) */
+static const unsigned char req_class[5] = { 0, 0, 1, 0, 2 };
+static const double req_weight[3] = { 1, 1.5, 0.5 };
+
+static void tabs_init(void)
+{
+	for (int n = 0; n < 2 * 2 * 3 * 3 * 3 * 3 * 3 * 3; n++) {
+		int a = n % 3, i = n / 3 % 3, c = n / 9 % 3, ar = n / 27 % 3, ir = n / 81 % 3;
+		int cr = n / 243 % 3, sc = n / 729 % 2, e31 = n / 1458;
+		double mc = metrics[M_C].weight[c + 1], mi = metrics[M_I].weight[i + 1];
+		double ma = metrics[M_A].weight[a + 1];
+		double miss = 1 - (1 - req_weight[cr] * mc) * (1 - req_weight[ir] * mi) *
+				  (1 - req_weight[ar] * ma);
+
+		imp_tab[e31][sc][cr][ir][ar][c][i][a] = impact(miss < 0.915 ? miss : 0.915, sc, e31);
+	}
+	for (int n = 0; n < 2 * 4 * 2 * 3 * 2; n++) {
+		int ui = n % 2, pr = n / 2 % 3, ac = n / 6 % 2, av = n / 12 % 4, sc = n / 48;
+
+		expl_tab[sc][av][ac][pr][ui] = 8.22 * metrics[M_AV].weight[av + 1] *
+					       metrics[M_AC].weight[ac + 1] * pr_weight[sc][pr + 1] *
+					       metrics[M_UI].weight[ui + 1];
+	}
+}
+
 /* Every score and sub-score of a parsed vector. */
 static void score(const struct vec3 *vec, struct cvss_result *out)
 {
 	int sc = vec->v[M_S] == S_CHANGED;
 	int msc = effective(vec, M_MS, M_S) == S_CHANGED;
-	double c = weight(vec, M_C), i = weight(vec, M_I), a = weight(vec, M_A);
-	double iss = 1 - (1 - c) * (1 - i) * (1 - a);
-	double imp = impact(iss, sc, 0);
-	double expl = 8.22 * weight(vec, M_AV) * weight(vec, M_AC) * pr_weight[sc][vec->v[M_PR]] *
-		      weight(vec, M_UI);
+	double imp = imp_tab[0][sc][0][0][0][vec->v[M_C] - 1][vec->v[M_I] - 1][vec->v[M_A] - 1];
+	double expl = expl_tab[sc][vec->v[M_AV] - 1][vec->v[M_AC] - 1][vec->v[M_PR] - 1]
+			      [vec->v[M_UI] - 1];
 	double te = weight(vec, M_E), trl = weight(vec, M_RL), trc = weight(vec, M_RC);
-	double mc = metrics[M_C].weight[effective(vec, M_MC, M_C)];
-	double mi = metrics[M_I].weight[effective(vec, M_MI, M_I)];
-	double ma = metrics[M_A].weight[effective(vec, M_MA, M_A)];
-	double miss = 1 - (1 - weight(vec, M_CR) * mc) * (1 - weight(vec, M_IR) * mi) *
-			  (1 - weight(vec, M_AR) * ma);
-	double mimp = impact(miss < 0.915 ? miss : 0.915, msc, vec->minor == 1);
-	double mexpl = 8.22 * metrics[M_AV].weight[effective(vec, M_MAV, M_AV)] *
-		       metrics[M_AC].weight[effective(vec, M_MAC, M_AC)] *
-		       pr_weight[msc][effective(vec, M_MPR, M_PR)] *
-		       metrics[M_UI].weight[effective(vec, M_MUI, M_UI)];
+	double mimp = imp_tab[vec->minor == 1][msc][req_class[vec->v[M_CR]]]
+			     [req_class[vec->v[M_IR]]][req_class[vec->v[M_AR]]]
+			     [effective(vec, M_MC, M_C) - 1][effective(vec, M_MI, M_I) - 1]
+			     [effective(vec, M_MA, M_A) - 1];
+	double mexpl = expl_tab[msc][effective(vec, M_MAV, M_AV) - 1]
+			       [effective(vec, M_MAC, M_AC) - 1][effective(vec, M_MPR, M_PR) - 1]
+			       [effective(vec, M_MUI, M_UI) - 1];
 	int base = base_tenths(imp, expl, sc);
 	int mbase = base_tenths(mimp, mexpl, msc);
 
@@ -437,13 +543,20 @@ static void score(const struct vec3 *vec, struct cvss_result *out)
 	out->modified_impact = subscore(mimp);
 }
 
-/* Write the normalised vector: base metrics, then temporal and environmental
- * ones in the specification's order (the order of their ids), X left out. */
+/* Write the normalised vector: base metrics (always all eight, so a template
+ * with their letters filled in), then temporal and environmental ones in the
+ * specification's order (the order of their ids), X left out. */
 static void normalise(const struct vec3 *vec, char *w)
 {
-	memcpy(w, vec->minor ? "CVSS:3.1" : "CVSS:3.0", 8);
-	w += 8;
-	for (uint32_t kept = vec->kept; kept != 0; kept &= kept - 1) {
+	static const char base[PREFIX_LEN + BASE_LEN + 1] =
+		"CVSS:3.0/AV:_/AC:_/PR:_/UI:_/S:_/C:_/I:_/A:_";
+
+	memcpy(w, base, sizeof(base));
+	w[7] = (char)('0' + vec->minor);
+	for (int id = 0; id < M_E; id++)
+		w[PREFIX_LEN + base_at[id]] = metrics[id].values[vec->v[id] - 1];
+	w += PREFIX_LEN + BASE_LEN;
+	for (uint32_t kept = vec->kept & ~BASE_BITS; kept != 0; kept &= kept - 1) {
 		int id = __builtin_ctz(kept);
 		const struct metric *m = &metrics[id];
 
@@ -470,9 +583,10 @@ int cvss3_score(const char *vector, size_t len, struct cvss_result *out, struct 
 			       "vector does not start with \"CVSS:3.0/\" or \"CVSS:3.1/\"");
 	memcpy(buf, vector, len);
 	memset(buf + len, 0, PAD);
-	if (parse(&vec, buf, len, e) < 0)
+	if (parse(&vec, vector, buf, len, e) < 0)
 		return -1;
 	out->version = vec.minor ? CVSS_V31 : CVSS_V30;
+	pthread_once(&tabs_once, tabs_init);
 	score(&vec, out);
 	out->has_temporal = (vec.kept & TEMPORAL_BITS) != 0;
 	out->has_environmental = (vec.kept & ENV_BITS) != 0;
