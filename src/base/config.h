@@ -21,6 +21,9 @@ struct config {
 	char listen[256];                 /* HOST:PORT */
 	char public_url[CONFIG_STR_LEN];  /* https://... makes session cookies Secure */
 	char role[32];                    /* provider | operator | platform | hub */
+	char security_contact[CONFIG_STR_LEN];   /* security.txt Contact URIs, comma-separated */
+	char security_policy[CONFIG_STR_LEN];    /* security.txt Policy URL */
+	char security_languages[64];      /* security.txt Preferred-Languages */
 	long body_limit;                  /* bytes */
 	long header_limit;                /* bytes of all request headers */
 	long threads;                     /* HTTP worker threads, 0 = number of CPUs */

@@ -15,6 +15,7 @@ int api_healthz(struct req *r);
 int api_metrics(struct req *r);
 /* api_meta.c */
 int api_openapi(struct req *r);
+int api_security_txt(struct req *r);
 /* The OpenAPI 3.1 document of routes[], as JSON text (caller frees). */
 char *api_openapi_build(void);
 

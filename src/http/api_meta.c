@@ -5,7 +5,9 @@
 
 #include "base/mem.h"
 #include "http/api.h"
+#include "base/timefmt.h"
 #include "http/server.h"
+#include "rules/securitytxt.h"
 
 static json_t *error_response(const char *description)
 {
@@ -142,5 +144,29 @@ int api_openapi(struct req *r)
 	r->status = 200;
 	r->text = xstrdup(r->app->openapi);
 	r->content_type = "application/json; charset=utf-8";
+	return 0;
+}
+
+int api_security_txt(struct req *r)
+{
+	const struct config *c = &r->app->in->cfg;
+	struct securitytxt st = { c->security_contact, c->security_policy, c->security_languages,
+				  c->public_url };
+	struct buf b;
+	struct err e = ERR_INIT;
+
+	if (c->security_contact[0] == '\0') {
+		err_setn(&e, ERR_NOT_FOUND, "not_configured",
+			 "security.txt is not configured (set security_contact)");
+		return req_fail(r, &e);
+	}
+	buf_init(&b, 64 * 1024);
+	if (securitytxt_render(&st, time_now_us(), &b, &e) < 0) {
+		buf_release(&b);
+		return req_fail(r, &e);
+	}
+	r->status = 200;
+	r->text = buf_detach(&b, NULL);
+	r->content_type = "text/plain; charset=utf-8";
 	return 0;
 }

@@ -16,6 +16,9 @@ const struct route routes[] = {
 	  .summary = "Prometheus metrics: requests by route and status, latency, database pool" },
 	{ R("GET", "/api/v1/openapi.json", api_openapi, CAP_PUBLIC), .status = 200,
 	  .tag = "operations", .summary = "This OpenAPI 3.1 document" },
+	{ R("GET", "/.well-known/security.txt", api_security_txt, CAP_PUBLIC), .status = 200,
+	  .tag = "disclosure",
+	  .summary = "RFC 9116 security.txt from configuration (404 until security_contact is set)" },
 
 	{ R("POST", "/api/v1/auth/login", api_login, CAP_PUBLIC), .body = api_login_body,
 	  .status = 200, .tag = "auth",

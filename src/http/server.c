@@ -17,6 +17,7 @@
 #include "http/auth.h"
 #include "http/metrics.h"
 #include "http/route.h"
+#include "rules/securitytxt.h"
 
 struct server {
 	struct app app;
@@ -391,6 +392,14 @@ int server_start(struct server **out, struct instance *in, struct err *e)
 	*out = NULL;
 	if (parse_listen(in->cfg.listen, &ss, &sslen, e) < 0)
 		return -1;
+	if (in->cfg.security_contact[0] != '\0') {
+		struct securitytxt st = { in->cfg.security_contact, in->cfg.security_policy,
+					  in->cfg.security_languages, in->cfg.public_url };
+		struct err why = ERR_INIT;
+
+		if (securitytxt_check(&st, &why) < 0)
+			return err_set(e, ERR_USAGE, "configuration: %s", why.msg);
+	}
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	crypto_random(seed, sizeof(seed));

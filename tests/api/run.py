@@ -2043,6 +2043,48 @@ def test_grade_api_and_cli(ctx):
     eq(ctx.cli("grade", "AP:N").returncode, 1, "vulnflow grade with a bad vector")
 
 
+def test_security_txt(ctx):
+    """Not configured in the fixture: a clear 404; configured: RFC 9116 text (a second server)."""
+    expect(ctx.api("GET", "/.well-known/security.txt"), 404, "not_configured")
+    d = tempfile.mkdtemp(prefix="vf-sectxt-")
+    try:
+        p = ctx.cli("init", "--dir", os.path.join(d, "i"), "--json")
+        eq(p.returncode, 0, f"init for security.txt ({p.stderr!r})")
+        srv = subprocess.Popen([ctx.binary, "serve", "--dir", os.path.join(d, "i"), "--listen",
+                                "127.0.0.1:0", "--set",
+                                "security_contact=mailto:psirt@vendor.example",
+                                "--set", "public_url=https://vendor.example"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            port = int(re.search(r":(\d+)/", srv.stdout.readline()).group(1))
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            c.request("GET", "/.well-known/security.txt")
+            r = c.getresponse()
+            body = r.read().decode()
+            eq(r.status, 200, "configured security.txt status")
+            eq(r.getheader("Content-Type"), "text/plain; charset=utf-8", "security.txt type")
+            contains(body, "Contact: mailto:psirt@vendor.example\n", "security.txt Contact")
+            contains(body, "Canonical: https://vendor.example/.well-known/security.txt\n",
+                     "security.txt Canonical")
+            contains(body, "Preferred-Languages: zh, en\n", "security.txt languages")
+            m = re.search(r"^Expires: (\S+)$", body, re.M)
+            check(m, f"security.txt has Expires: {body!r}")
+            exp = datetime.datetime.fromisoformat(m.group(1).replace("Z", "+00:00"))
+            left = exp - datetime.datetime.now(datetime.timezone.utc)
+            check(datetime.timedelta(days=363) < left < datetime.timedelta(days=365),
+                  f"Expires {m.group(1)} is not just under a year ahead")
+            eq(body.count("Expires:"), 1, "one Expires field")
+        finally:
+            srv.terminate()
+            eq(srv.wait(timeout=10), 0, "second server exit status")
+        p = ctx.cli("serve", "--dir", os.path.join(d, "i"), "--listen", "127.0.0.1:0",
+                    "--set", "security_contact=security@vendor.example", timeout=20)
+        eq(p.returncode, 2, "serve refuses a security_contact that is not a URI")
+        contains(p.stderr, "security@vendor.example", "serve names the bad contact")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def test_zz_shutdown_clean(ctx):
     rc, took = ctx.stop()
     err = ctx.server_stderr()
