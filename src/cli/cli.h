@@ -21,6 +21,7 @@ int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
+int cmd_cwe(int argc, char **argv);
 
 /* Options every instance command takes. */
 struct common_opts {

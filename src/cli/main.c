@@ -21,6 +21,7 @@ static const struct command {
 	{ "token", cmd_token, "create, list or revoke API tokens" },
 	{ "score", cmd_score, "score CVSS 4.0, 3.1, 3.0 and 2.0 vectors" },
 	{ "grade", cmd_grade, "grade by GB/T 30279-2020 indicators (provisional tables)" },
+	{ "cwe", cmd_cwe, "look up a CWE entry in the built-in MITRE catalogue" },
 };
 
 static void usage(FILE *f)

@@ -56,6 +56,7 @@ int api_score(struct req *r);
 /* api_grade.c */
 extern const struct jv_field api_grade_body[];
 int api_grade(struct req *r);
+int api_cwe(struct req *r);
 
 /* api_audit.c */
 int api_audit_list(struct req *r);

@@ -1,4 +1,4 @@
-/* api_grade.c - POST /api/v1/grade: GB/T 30279 grading of an indicator vector. */
+/* api_grade.c - POST /api/v1/grade (GB/T 30279 grading) and GET /api/v1/cwe/{id}. */
 #include <string.h>
 
 #include "http/api.h"
@@ -23,6 +23,19 @@ int api_grade(struct req *r)
 		memcpy(why, e.msg, sizeof(why));  /* e.msg is rewritten below */
 		if (e.code == ERR_INVALID)
 			err_setn(&e, ERR_INVALID, "invalid_vector", "field \"vector\": %.200s", why);
+		return req_fail(r, &e);
+	}
+	return req_json(r, 200, out);
+}
+
+int api_cwe(struct req *r)
+{
+	json_t *out;
+	struct err e = ERR_INIT;
+
+	if (r->path_id > 2000000000 || scoring_cwe((int)r->path_id, &out, &e) < 0) {
+		if (e.code == ERR_NONE)
+			err_setn(&e, ERR_NOT_FOUND, "unknown_cwe", "no such CWE");
 		return req_fail(r, &e);
 	}
 	return req_json(r, 200, out);

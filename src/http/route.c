@@ -82,6 +82,9 @@ const struct route routes[] = {
 	  .summary = "GB/T 30279-2020 technical and comprehensive grade (provisional tables: "
 		     "see the response's provisional and source)" },
 
+	{ R("GET", "/api/v1/cwe/{id}", api_cwe, CAP_PUBLIC), .status = 200, .tag = "scoring",
+	  .summary = "A CWE entry from the built-in MITRE catalogue (names, kind, status, usage)" },
+
 	{ R("GET", "/api/v1/audit", api_audit_list, CAP_AUDIT_READ), .status = 200,
 	  .tag = "audit",
 	  .query = "limit:page size, 1..500 (100);before:events older than this id;"

@@ -1,6 +1,8 @@
 /* scoring.c - the one JSON and text rendering of CVSS results. */
 #include "service/scoring.h"
 
+#include "rules/cwe.h"
+
 #include <pthread.h>
 #include <stdio.h>
 
@@ -90,4 +92,21 @@ int scoring_grade(const char *vector, size_t len, struct gbt30279_result *res, j
 	}
 	*out = j;
 	return 0;
+}
+
+int scoring_cwe(int id, json_t **out, struct err *e)
+{
+	struct cwe_entry c;
+	char provenance[256], ref[24];
+
+	*out = NULL;
+	if (cwe_lookup(id, &c) < 0)
+		return err_setn(e, ERR_NOT_FOUND, "unknown_cwe", "CWE-%d is not in the catalogue", id);
+	cwe_provenance(provenance, sizeof(provenance));
+	snprintf(ref, sizeof(ref), "CWE-%d", c.id);
+	*out = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s?, s:s, s:b, s:s}", "id", c.id, "ref", ref,
+			 "kind", c.kind, "status", c.status, "usage", c.usage, "name_zh",
+			 c.name_zh[0] ? c.name_zh : NULL, "name_en", c.name_en, "valid",
+			 cwe_valid(id), "source", provenance);
+	return *out ? 0 : err_set(e, ERR_INTERNAL, "cannot render CWE-%d", id);
 }

@@ -19,6 +19,9 @@ const char *scoring_version(enum cvss_version v);
 /* Every field of a result that applies to its version, as a JSON object. */
 json_t *scoring_json(const struct cvss_result *r);
 
+/* CWE-id from the embedded MITRE catalogue as JSON; ERR_NOT_FOUND if absent. */
+int scoring_cwe(int id, json_t **out, struct err *e);
+
 /* Grade a GB/T 30279 vector ("AP:N/TR:L/PR:N/UI:N/C:S/I:S/A:S[/EC:L/RD:H/SC:H]")
  * with the built-in policy; *out is the JSON rendering, always carrying
  * "provisional" and "source".  ERR_INVALID for a bad vector. */

@@ -1802,7 +1802,7 @@ def test_cli_migrate(ctx):
 def test_cli_help_and_usage(ctx):
     for cmd in [[], ["init"], ["serve"], ["migrate"], ["user"], ["token"], ["user", "add"],
                 ["user", "list"], ["token", "create"], ["token", "revoke"], ["score"],
-                ["grade"]]:
+                ["grade"], ["cwe"]]:
         p = ctx.cli(*cmd, "--help")
         eq(p.returncode, 0, f"`vulnflow {' '.join(cmd + ['--help'])}` exit status")
         check("Usage" in p.stdout or "usage" in p.stdout,
@@ -2083,6 +2083,26 @@ def test_security_txt(ctx):
         contains(p.stderr, "security@vendor.example", "serve names the bad contact")
     finally:
         shutil.rmtree(d, ignore_errors=True)
+
+
+def test_cwe_api_and_cli(ctx):
+    r = ctx.api("GET", "/api/v1/cwe/79")
+    expect(r, 200, what="CWE-79")
+    eq(r.json["ref"], "CWE-79", "CWE ref")
+    eq(r.json["name_en"],
+       "Improper Neutralization of Input During Web Page Generation ('Cross-site Scripting')",
+       "CWE-79 name")
+    eq(r.json["kind"], "weakness", "CWE-79 kind")
+    eq(r.json["valid"], True, "CWE-79 may be used")
+    contains(r.json["source"], "MITRE CWE catalogue", "CWE provenance")
+    expect(ctx.api("GET", "/api/v1/cwe/99999999"), 404, "unknown_cwe")
+    expect(ctx.api("GET", "/api/v1/cwe/abc"), 404, "not_found")
+    p = ctx.cli("cwe", "CWE-89")
+    eq(p.returncode, 0, "vulnflow cwe exit status")
+    check(p.stdout.startswith("CWE-89 Improper Neutralization of Special Elements used in an SQL"),
+          f"vulnflow cwe CWE-89 printed {p.stdout!r}")
+    eq(ctx.cli("cwe", "99999999").returncode, 1, "unknown CWE exit status")
+    eq(ctx.cli("cwe", "x").returncode, 2, "malformed CWE id exit status")
 
 
 def test_zz_shutdown_clean(ctx):
