@@ -39,6 +39,7 @@ static const struct key keys[] = {
 	L(threads, 0, 256, "0", "HTTP worker threads; 0 = number of CPUs"),
 	L(db_pool, 0, 1024, "0", "database connections; 0 = threads + 2"),
 	L(conn_timeout, 1, 3600, "30", "seconds an idle or stalled connection is kept"),
+	L(request_timeout, 1, 3600, "60", "seconds a request body may take to arrive in all (408 past it)"),
 	L(conn_limit, 1, 1000000, "4096", "open client connections in all"),
 	L(conn_per_ip, 0, 1000000, "256", "open connections per client address; 0 = no limit"),
 	L(session_ttl, 60, 31L * 86400, "43200", "seconds a login session lasts"),

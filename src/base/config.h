@@ -29,6 +29,7 @@ struct config {
 	long threads;                     /* HTTP worker threads, 0 = number of CPUs */
 	long db_pool;                     /* database connections, 0 = threads + 2 */
 	long conn_timeout;                /* idle seconds before a connection is closed */
+	long request_timeout;             /* seconds a request body may take to arrive */
 	long conn_limit;                  /* open connections in all */
 	long conn_per_ip;                 /* open connections per client address */
 	long session_ttl;                 /* seconds */

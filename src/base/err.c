@@ -14,6 +14,7 @@ static const struct {
 	[ERR_FORBIDDEN] = { 403, "forbidden" },
 	[ERR_NOT_FOUND] = { 404, "not_found" },
 	[ERR_METHOD] = { 405, "method_not_allowed" },
+	[ERR_TIMEOUT] = { 408, "request_timeout" },
 	[ERR_CONFLICT] = { 409, "conflict" },
 	[ERR_TOO_LARGE] = { 413, "payload_too_large" },
 	[ERR_MEDIA_TYPE] = { 415, "unsupported_media_type" },

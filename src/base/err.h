@@ -18,6 +18,7 @@ enum err_code {
 	ERR_FORBIDDEN,      /* 403 */
 	ERR_NOT_FOUND,      /* 404 */
 	ERR_METHOD,         /* 405 */
+	ERR_TIMEOUT,        /* 408: the client took too long to send its request */
 	ERR_CONFLICT,       /* 409 */
 	ERR_TOO_LARGE,      /* 413 */
 	ERR_MEDIA_TYPE,     /* 415 */

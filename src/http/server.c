@@ -297,6 +297,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
+		/* a body trickled in just under the idle timeout still has a deadline */
+		if (r->err.code == ERR_NONE &&
+		    time_mono_us() - r->start_us > app->in->cfg.request_timeout * TIME_US_PER_S) {
+			*upload_data_size = 0;
+			err_set(&r->err, ERR_TIMEOUT, "request body took longer than %ld s",
+				app->in->cfg.request_timeout);
+			return send_reply(r);
+		}
 		if (r->err.code == ERR_NONE && !r->body_too_large && buf_add(&r->body, upload_data, *upload_data_size) < 0) {
 			r->body_too_large = 1;
 			buf_release(&r->body);

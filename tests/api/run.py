@@ -52,6 +52,7 @@ ROUTE_C = os.path.join(ROOT, "src", "http", "route.c")
 
 # The fixture's server settings (the tests below rely on these values).
 CONN_TIMEOUT = 3
+REQUEST_TIMEOUT = 4
 LOCKOUT_THRESHOLD = 3
 LOCKOUT_BASE = 2
 BODY_LIMIT = 65536
@@ -292,7 +293,8 @@ class Ctx:
                "--set", f"conn_timeout={CONN_TIMEOUT}",
                "--set", f"lockout_threshold={LOCKOUT_THRESHOLD}",
                "--set", f"lockout_base={LOCKOUT_BASE}",
-               "--set", f"body_limit={BODY_LIMIT}"]
+               "--set", f"body_limit={BODY_LIMIT}",
+               "--set", f"request_timeout={REQUEST_TIMEOUT}"]
         self.stdout_f = open(self.stdout_path, "w")
         self.stderr_f = open(self.stderr_path, "w")
         self.proc = subprocess.Popen(cmd, stdout=self.stdout_f, stderr=self.stderr_f,
@@ -841,6 +843,36 @@ def test_many_query_parameters_bounded(ctx):
                   f"GET with {n} query parameters: no answer and still open after "
                   f"{took:.1f} s (conn_timeout {CONN_TIMEOUT} s)")
     expect(ctx.api("GET", "/healthz"), 200, what="healthz after many query parameters")
+
+
+def test_slow_body_deadline(ctx):
+    """A body trickled in just under the idle timeout is cut off at request_timeout: the
+    connection is closed (a 408 is logged; the client may only see the close, since its
+    unsent body is discarded), and the server keeps serving."""
+    s = socket.create_connection(("127.0.0.1", ctx.port), timeout=10)
+    s.sendall(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\n"
+              b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+    t0 = time.time()
+    closed = False
+    s.settimeout(0.2)
+    while time.time() - t0 < REQUEST_TIMEOUT + 3:
+        try:
+            s.sendall(b" ")
+            data = s.recv(256)
+            if data == b"" or data.startswith(b"HTTP/1.1 408"):
+                closed = True
+                break
+        except socket.timeout:
+            pass
+        except OSError:
+            closed = True
+            break
+        time.sleep(1)
+    s.close()
+    took = time.time() - t0
+    check(closed, f"a body trickled 1 byte/s was still open after {took:.1f} s")
+    check(took >= REQUEST_TIMEOUT - 0.5, f"the slow body was cut off early, after {took:.1f} s")
+    expect(ctx.api("GET", "/healthz"), 200, what="healthz after a slow body")
 
 
 # 4. slow and idle clients
