@@ -3,8 +3,10 @@
 #
 #  1. the SQL check (and a self-test that it catches a planted violation)
 #  2. unit tests (cmocka, ASan/UBSan build) on SQLite
-#  3. short libFuzzer runs of the request-JSON validation layer and the CVSS parsers
+#  3. short libFuzzer runs of every parser (tests/fuzz/fuzz_*.c)
 #  4. the API suite against the real server on SQLite
+#     (and tests/intake: crash safety and tamper detection; on PostgreSQL also
+#     two servers appending to one receipt log)
 #  5. a PostgreSQL 15 server started here in a temporary directory, then the
 #     database unit tests and the API suite again on it
 # Ends with one line: "N passed, N failed".  Exit 1 if anything failed.
@@ -14,7 +16,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 BUILD=${BUILD:-build-check}
 FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
-FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+# Debian's interpreter: the tests use Debian's python3 packages (aiosmtpd, jsonschema)
+PYTHON=${PYTHON:-/usr/bin/python3}
+export PYTHON
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp}
@@ -66,7 +71,7 @@ run_unit() {
 run_api() {
     local name=$1 out=$work/${1//\//_}.out
     shift
-    python3 tests/api/run.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
+    "$PYTHON" tests/api/run.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
     local rc=$?
     count_tap "$name" "$out"
     tail -1 "$out"
@@ -95,8 +100,10 @@ for exe in "$BUILD"/tests/test_*; do
     run_unit "unit/$(basename "$exe")" "$exe"
 done
 
-section "fuzzing: request JSON validation and the CVSS parsers, ${FUZZ_SECONDS}s each"
-for target in jsonv cvss; do
+# every target tests/fuzz/fuzz_NAME.c has a seed corpus in tests/fuzz/corpus/NAME/
+targets=$(cd tests/fuzz/corpus && ls)
+section "fuzzing: $(echo $targets), ${FUZZ_SECONDS}s each"
+for target in $targets; do
     mkdir -p "$work/corpus-$target"
     cp tests/fuzz/corpus/$target/* "$work/corpus-$target/"
     if "$FUZZ_BUILD"/tests/fuzz_$target -max_total_time="$FUZZ_SECONDS" -max_len=4096 \
@@ -109,21 +116,56 @@ for target in jsonv cvss; do
     fi
 done
 
+section "SBOM exports against the CycloneDX 1.6 schema"
+mkdir -p "$work/sbom-exports"
+if env VULNFLOW_SBOM_EXPORT_DIR="$work/sbom-exports" CMOCKA_MESSAGE_OUTPUT=TAP \
+    "$BUILD"/tests/test_sbom >/dev/null 2>&1; then
+    "$PYTHON" tests/formats/validate_sbom_exports.py "$work/sbom-exports" >"$work/sbom-schema.out" 2>&1
+    count_tap "sbom-exports" "$work/sbom-schema.out"
+else
+    fail "sbom-exports: test_sbom failed"
+fi
+
 section "API suite on SQLite"
 run_api "api/sqlite"
+
+# tests/intake/*.py print TAP; a non-zero exit without a "not ok" line fails too
+run_intake() {
+    local name=$1 script=$2 out=$work/${1//\//_}.out
+    shift 2
+    "$PYTHON" "tests/intake/$script" --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
+    local rc=$?
+    count_tap "$name" "$out"
+    if [[ $rc -ne 0 ]] && ! grep -qE '^not ok' "$out"; then
+        fail "$name: exited $rc"
+        tail -20 "$out"
+    fi
+}
+
+section "intake on SQLite: kill -9 under load, tamper detection"
+run_intake "intake/crash/sqlite" crash.py
+run_intake "intake/tamper/sqlite" tamper.py
 
 section "PostgreSQL 15 (started here)"
 pgdir=$(mktemp -d /tmp/vulnflow-pg.XXXXXX)
 if url=$(tests/pg.sh start "$pgdir"); then
     pass "postgresql started: $url"
     base=${url%/*}
-    for dbname in unit_db unit_account api; do
+    for dbname in unit_db unit_account unit_tlog api; do
         psql -q "$url" -c "CREATE DATABASE vf_$dbname" || fail "create database vf_$dbname"
     done
     run_unit "unit/test_db@postgresql" "$BUILD/tests/test_db" VULNFLOW_TEST_DB="$base/vf_unit_db"
     run_unit "unit/test_account@postgresql" "$BUILD/tests/test_account" \
         VULNFLOW_TEST_DB="$base/vf_unit_account"
+    run_unit "unit/test_tlog@postgresql" "$BUILD/tests/test_tlog" \
+        VULNFLOW_TEST_DB="$base/vf_unit_tlog"
     run_api "api/postgresql" --db "$base/vf_api"
+    for dbname in intake_crash intake_tamper intake_multi; do
+        psql -q "$url" -c "CREATE DATABASE vf_$dbname" || fail "create database vf_$dbname"
+    done
+    run_intake "intake/crash/postgresql" crash.py --db "$base/vf_intake_crash"
+    run_intake "intake/tamper/postgresql" tamper.py --db "$base/vf_intake_tamper"
+    run_intake "intake/multiproc/postgresql" multiproc.py --db "$base/vf_intake_multi"
 else
     fail "postgresql start"
 fi

@@ -47,6 +47,21 @@ static const struct key keys[] = {
 	L(lockout_base, 1, 86400, "30", "seconds of the first lockout; each further failure doubles it"),
 	L(lockout_max, 1, 7L * 86400, "3600", "the longest lockout in seconds"),
 	L(access_log, 0, 1, "1", "1: one access-log line per request on stderr"),
+	L(intake_body_limit, 1024, 1L << 30, "33554432", "largest report submission (JSON or form) in bytes"),
+	L(attachment_limit, 1, 1L << 30, "10485760", "largest attached file of a report in bytes"),
+	L(attachments_limit, 1, 1L << 30, "26214400", "largest total of a report's attached files in bytes"),
+	L(attachments_max, 0, 1000, "20", "most files attached to one report"),
+	L(intake_rate_limit, 0, 1000000, "60", "report submissions per minute per client (token bucket); 0 = no limit"),
+	S(trusted_proxies, "", "addresses of reverse proxies whose X-Forwarded-For is believed, comma-separated"),
+	L(intake_pow_bits, 0, 32, "0", "proof-of-work a submission must carry, in leading zero bits of SHA-256; 0 = none"),
+	L(retention_days, 180, 36500, "180", "days received reports are kept before `log purge` may drop their text (>= 180, Art. 5)"),
+	S(storage_cipher, "sm4-gcm", "cipher for report text and attachments at rest: sm4-gcm or aes-256-gcm"),
+	L(sth_interval, 0, 86400, "3600", "seconds after which a quiet receipt log signs a fresh tree head; 0 = never"),
+	S(smtp_url, "", "SMTP relay for acknowledgements: smtp://HOST:PORT (STARTTLS if offered) or smtps://HOST:PORT; empty: send no mail"),
+	S(smtp_from, "", "envelope sender and From address of the mail vulnflow sends"),
+	S(smtp_user, "", "SMTP AUTH user name; empty: no authentication"),
+	S(smtp_password, "", "SMTP AUTH password (sent only over TLS)"),
+	L(mail_max_bytes, 1024, 1L << 30, "26214400", "largest e-mail `mail ingest` takes in, in bytes (larger ones are logged as rejected)"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -69,6 +84,10 @@ static int set_key(struct config *c, const struct key *k, const char *value, str
 					       "role \"%s\" is not provider, operator, platform or hub",
 					       value);
 		}
+		if (strcmp(k->name, "storage_cipher") == 0 && strcmp(value, "sm4-gcm") != 0 &&
+		    strcmp(value, "aes-256-gcm") != 0)
+			return err_set(e, ERR_USAGE,
+				       "storage_cipher \"%s\" is not sm4-gcm or aes-256-gcm", value);
 		memcpy(p, value, strlen(value) + 1);
 		return 0;
 	} else {

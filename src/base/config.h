@@ -37,6 +37,21 @@ struct config {
 	long lockout_base;                /* seconds of the first lockout; doubles after */
 	long lockout_max;                 /* seconds, the longest lockout */
 	long access_log;                  /* 1: one line per request on stderr */
+	long intake_body_limit;           /* bytes of one report submission */
+	long attachment_limit;            /* bytes per attached file */
+	long attachments_limit;           /* bytes of all files of one report */
+	long attachments_max;             /* files per report */
+	long intake_rate_limit;           /* submissions per minute per client, 0 = off */
+	char trusted_proxies[CONFIG_STR_LEN];  /* comma-separated addresses */
+	long intake_pow_bits;             /* proof-of-work bits, 0 = off */
+	long retention_days;              /* >= 180 */
+	char storage_cipher[32];          /* sm4-gcm | aes-256-gcm */
+	long sth_interval;                /* seconds, 0 = never */
+	char smtp_url[CONFIG_STR_LEN];    /* smtp://host:port or smtps://...; "" = no mail sent */
+	char smtp_from[256];              /* envelope and From address of mail sent */
+	char smtp_user[256];              /* SMTP AUTH user, "" = none */
+	char smtp_password[256];
+	long mail_max_bytes;              /* largest e-mail taken in */
 };
 
 /* Defaults for an instance in dir. */

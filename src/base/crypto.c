@@ -2,10 +2,15 @@
  * keys, and the SM3/SHA-256 digests of hash.h. */
 #include "base/crypto.h"
 #include "base/hash.h"
+#include "base/seal.h"
+#include "base/sign.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gcrypt.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -15,10 +20,27 @@
 
 #include "base/mem.h"
 
+static int gcrypt_ok;
+static pthread_once_t gcrypt_once = PTHREAD_ONCE_INIT;
+
+/* libgcrypt (SM4-GCM, AES-256-GCM) must be initialised once before use;
+ * we use no secure memory (the keys are in ordinary files anyway). */
+static void gcrypt_setup(void)
+{
+	if (gcry_check_version(GCRYPT_VERSION) == NULL)
+		return;
+	gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
+	gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+	gcrypt_ok = 1;
+}
+
 int crypto_init(struct err *e)
 {
 	if (sodium_init() < 0)
 		return err_set(e, ERR_INTERNAL, "libsodium failed to initialise");
+	pthread_once(&gcrypt_once, gcrypt_setup);
+	if (!gcrypt_ok)
+		return err_set(e, ERR_INTERNAL, "libgcrypt failed to initialise");
 	return 0;
 }
 
@@ -45,6 +67,40 @@ void crypto_sha256_hex(const void *p, size_t n, char out[CRYPTO_HASH_HEX_LEN])
 
 	crypto_hash_sha256(h, p, n);
 	sodium_bin2hex(out, CRYPTO_HASH_HEX_LEN, h, sizeof(h));
+}
+
+void crypto_sha256(const void *p, size_t n, unsigned char out[32])
+{
+	crypto_hash_sha256(out, p, n);
+}
+
+void crypto_hmac_sha256(const void *key, size_t key_len, const void *msg, size_t n,
+			unsigned char out[32])
+{
+	crypto_auth_hmacsha256_state st;
+
+	crypto_auth_hmacsha256_init(&st, key, key_len);
+	crypto_auth_hmacsha256_update(&st, msg, n);
+	crypto_auth_hmacsha256_final(&st, out);
+}
+
+int crypto_base64_decode(const char *b64, size_t len, unsigned char **out, size_t *out_len)
+{
+	unsigned char *buf = xmalloc(len / 4 * 3 + 3);
+	size_t n = 0;
+	const char *end = NULL;
+
+	*out = NULL;
+	*out_len = 0;
+	if (sodium_base642bin(buf, len / 4 * 3 + 3, b64, len, "\r\n", &n, &end,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    end != b64 + len) {
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	*out_len = n;
+	return 0;
 }
 
 int crypto_streq(const char *a, const char *b)
@@ -254,15 +310,21 @@ int hash_digest(struct hash_ctx *c, const void *p, size_t n, unsigned char out[H
 	return hash_finish(c, out, e);
 }
 
-void hash_hex(const unsigned char h[HASH_LEN], char out[HASH_HEX_LEN])
+void hex_encode(const void *p, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
+	const unsigned char *b = p;
 
-	for (int i = 0; i < HASH_LEN; i++) {
-		out[2 * i] = digits[h[i] >> 4];
-		out[2 * i + 1] = digits[h[i] & 15];
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
 	}
-	out[2 * HASH_LEN] = '\0';
+	out[2 * n] = '\0';
+}
+
+void hash_hex(const unsigned char h[HASH_LEN], char out[HASH_HEX_LEN])
+{
+	hex_encode(h, HASH_LEN, out);
 }
 
 static int hexval(char ch)
@@ -287,4 +349,329 @@ int hash_from_hex(const char *hex, unsigned char out[HASH_LEN])
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}
 	return hex[2 * HASH_LEN] == '\0' ? 0 : -1;
+}
+
+/* ---- signatures (sign.h): SM2 and Ed25519 over OpenSSL 3 ---- */
+
+struct sign_key {
+	enum sign_alg alg;
+	EVP_PKEY *pkey;
+};
+
+static const char sm2_id[] = "1234567812345678";
+
+int sign_alg_from_name(const char *name, enum sign_alg *out)
+{
+	if (name && strcmp(name, "sm2") == 0)
+		*out = SIGN_SM2;
+	else if (name && strcmp(name, "ed25519") == 0)
+		*out = SIGN_ED25519;
+	else
+		return -1;
+	return 0;
+}
+
+const char *sign_alg_name(enum sign_alg alg)
+{
+	return alg == SIGN_SM2 ? "sm2" : alg == SIGN_ED25519 ? "ed25519" : "unknown";
+}
+
+static int key_alg(EVP_PKEY *pkey, enum sign_alg *out)
+{
+	if (EVP_PKEY_is_a(pkey, "SM2"))
+		*out = SIGN_SM2;
+	else if (EVP_PKEY_is_a(pkey, "ED25519"))
+		*out = SIGN_ED25519;
+	else
+		return -1;
+	return 0;
+}
+
+static int write_pem(const char *path, EVP_PKEY *pkey, int private, struct err *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, private ? 0600 : 0644);
+	FILE *f;
+	int ok;
+
+	if (fd < 0)
+		return err_set(e, ERR_INTERNAL, "cannot create \"%s\": %s", path, strerror(errno));
+	f = fdopen(fd, "w");
+	if (f == NULL) {
+		close(fd);
+		return err_set(e, ERR_INTERNAL, "cannot open \"%s\": %s", path, strerror(errno));
+	}
+	ok = private ? PEM_write_PrivateKey(f, pkey, NULL, NULL, 0, NULL, NULL)
+		     : PEM_write_PUBKEY(f, pkey);
+	ok = ok && fflush(f) == 0 && fsync(fileno(f)) == 0;
+	if (fclose(f) != 0)
+		ok = 0;
+	if (!ok)
+		return err_set(e, ERR_INTERNAL, "cannot write \"%s\"", path);
+	return 0;
+}
+
+int sign_key_generate(const char *private_path, const char *public_path, enum sign_alg alg,
+		      struct err *e)
+{
+	EVP_PKEY *pkey = EVP_PKEY_Q_keygen(NULL, NULL, alg == SIGN_SM2 ? "SM2" : "ED25519");
+	int rc;
+
+	if (pkey == NULL)
+		return err_set(e, ERR_INTERNAL, "cannot generate a \"%s\" key", sign_alg_name(alg));
+	rc = write_pem(private_path, pkey, 1, e);
+	if (rc == 0)
+		rc = write_pem(public_path, pkey, 0, e);
+	EVP_PKEY_free(pkey);
+	return rc;
+}
+
+static int wrap_key(struct sign_key **out, EVP_PKEY *pkey, const char *what, struct err *e)
+{
+	struct sign_key *k;
+	enum sign_alg alg;
+
+	if (pkey == NULL)
+		return err_set(e, ERR_INVALID, "\"%s\" is not a key OpenSSL can read", what);
+	if (key_alg(pkey, &alg) < 0) {
+		EVP_PKEY_free(pkey);
+		return err_set(e, ERR_INVALID, "\"%s\" is neither an SM2 nor an Ed25519 key", what);
+	}
+	k = xcalloc(1, sizeof(*k));
+	k->alg = alg;
+	k->pkey = pkey;
+	*out = k;
+	return 0;
+}
+
+int sign_key_load_private(struct sign_key **out, const char *path, struct err *e)
+{
+	FILE *f = fopen(path, "re");
+	EVP_PKEY *pkey;
+
+	*out = NULL;
+	if (f == NULL)
+		return err_set(e, ERR_INTERNAL, "cannot open \"%s\": %s", path, strerror(errno));
+	pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	return wrap_key(out, pkey, path, e);
+}
+
+int sign_key_from_public_der(struct sign_key **out, const void *der, size_t len, struct err *e)
+{
+	const unsigned char *p = der;
+
+	*out = NULL;
+	if (len > 4096)
+		return err_set(e, ERR_INVALID, "public key too long");
+	return wrap_key(out, d2i_PUBKEY(NULL, &p, (long)len), "public key", e);
+}
+
+void sign_key_free(struct sign_key *k)
+{
+	if (k == NULL)
+		return;
+	EVP_PKEY_free(k->pkey);
+	free(k);
+}
+
+enum sign_alg sign_key_alg(const struct sign_key *k)
+{
+	return k->alg;
+}
+
+int sign_key_public_der(const struct sign_key *k, unsigned char **der, size_t *len,
+			struct err *e)
+{
+	unsigned char *buf = NULL;
+	int n = i2d_PUBKEY(k->pkey, &buf);
+
+	*der = NULL;
+	*len = 0;
+	if (n <= 0)
+		return err_set(e, ERR_INTERNAL, "cannot encode the public key");
+	*der = xmalloc((size_t)n);
+	memcpy(*der, buf, (size_t)n);
+	OPENSSL_free(buf);
+	*len = (size_t)n;
+	return 0;
+}
+
+int sign_key_public_pem(const struct sign_key *k, char **pem, struct err *e)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	int ok;
+
+	*pem = NULL;
+	if (f == NULL)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	ok = PEM_write_PUBKEY(f, k->pkey);
+	fclose(f);
+	if (!ok) {
+		free(buf);
+		return err_set(e, ERR_INTERNAL, "cannot encode the public key");
+	}
+	*pem = buf;
+	return 0;
+}
+
+/* A digest-sign/verify context for k: SM2 with SM3 and the default ID,
+ * Ed25519 with no digest (it hashes internally). */
+static EVP_MD_CTX *sign_ctx(struct sign_key *k, int verify)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pctx = NULL;
+	int ok;
+
+	if (md == NULL)
+		return NULL;
+	if (k->alg == SIGN_SM2) {
+		pctx = EVP_PKEY_CTX_new(k->pkey, NULL);
+		ok = pctx != NULL && EVP_PKEY_CTX_set1_id(pctx, sm2_id, sizeof(sm2_id) - 1) > 0;
+		if (ok) {
+			EVP_MD_CTX_set_pkey_ctx(md, pctx);
+			ok = verify ? EVP_DigestVerifyInit(md, NULL, EVP_sm3(), NULL, k->pkey)
+				    : EVP_DigestSignInit(md, NULL, EVP_sm3(), NULL, k->pkey);
+		}
+	} else {
+		ok = verify ? EVP_DigestVerifyInit(md, NULL, NULL, NULL, k->pkey)
+			    : EVP_DigestSignInit(md, NULL, NULL, NULL, k->pkey);
+	}
+	if (ok <= 0) {
+		EVP_MD_CTX_free(md);
+		EVP_PKEY_CTX_free(pctx);
+		return NULL;
+	}
+	return md;
+}
+
+/* EVP_MD_CTX_set_pkey_ctx() does not hand the PKEY_CTX over: free both. */
+static void sign_ctx_free(EVP_MD_CTX *md)
+{
+	EVP_PKEY_CTX *pctx = EVP_MD_CTX_get_pkey_ctx(md);
+
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_CTX_free(pctx);
+}
+
+int sign_message(struct sign_key *k, const void *msg, size_t len,
+		 unsigned char sig[SIGN_MAX_LEN], size_t *sig_len, struct err *e)
+{
+	EVP_MD_CTX *md = sign_ctx(k, 0);
+	size_t n = SIGN_MAX_LEN;
+	int ok;
+
+	*sig_len = 0;
+	if (md == NULL)
+		return err_set(e, ERR_INTERNAL, "cannot start a %s signature", sign_alg_name(k->alg));
+	ok = EVP_DigestSign(md, sig, &n, msg, len) > 0;
+	if (k->alg == SIGN_SM2)
+		sign_ctx_free(md);
+	else
+		EVP_MD_CTX_free(md);
+	if (!ok)
+		return err_set(e, ERR_INTERNAL, "%s signing failed", sign_alg_name(k->alg));
+	*sig_len = n;
+	return 0;
+}
+
+int sign_verify(struct sign_key *k, const void *msg, size_t len, const unsigned char *sig,
+		size_t sig_len, struct err *e)
+{
+	EVP_MD_CTX *md = sign_ctx(k, 1);
+	int ok;
+
+	if (md == NULL)
+		return err_set(e, ERR_INTERNAL, "cannot start a %s verification",
+			       sign_alg_name(k->alg));
+	ok = EVP_DigestVerify(md, sig, sig_len, msg, len) == 1;
+	if (k->alg == SIGN_SM2)
+		sign_ctx_free(md);
+	else
+		EVP_MD_CTX_free(md);
+	if (!ok)
+		return err_set(e, ERR_INVALID, "bad %s signature", sign_alg_name(k->alg));
+	return 0;
+}
+
+/* ---- encryption at rest (seal.h): SM4-GCM and AES-256-GCM over libgcrypt ---- */
+
+int seal_alg_from_name(const char *name, enum seal_alg *out)
+{
+	if (name && strcmp(name, "sm4-gcm") == 0)
+		*out = SEAL_SM4_GCM;
+	else if (name && strcmp(name, "aes-256-gcm") == 0)
+		*out = SEAL_AES256_GCM;
+	else
+		return -1;
+	return 0;
+}
+
+const char *seal_alg_name(enum seal_alg alg)
+{
+	return alg == SEAL_SM4_GCM ? "sm4-gcm" : alg == SEAL_AES256_GCM ? "aes-256-gcm" : "unknown";
+}
+
+static int gcm_open(gcry_cipher_hd_t *h, int alg, const unsigned char key[SEAL_KEY_LEN],
+		    const unsigned char nonce[12], const void *aad, size_t aad_len)
+{
+	int cipher = alg == SEAL_SM4_GCM ? GCRY_CIPHER_SM4 : GCRY_CIPHER_AES256;
+	size_t keylen = alg == SEAL_SM4_GCM ? 16 : 32;
+
+	pthread_once(&gcrypt_once, gcrypt_setup);
+	if (!gcrypt_ok || gcry_cipher_open(h, cipher, GCRY_CIPHER_MODE_GCM, 0) != 0)
+		return -1;
+	if (gcry_cipher_setkey(*h, key, keylen) != 0 || gcry_cipher_setiv(*h, nonce, 12) != 0 ||
+	    (aad_len && gcry_cipher_authenticate(*h, aad, aad_len) != 0)) {
+		gcry_cipher_close(*h);
+		return -1;
+	}
+	return 0;
+}
+
+int seal(enum seal_alg alg, const unsigned char key[SEAL_KEY_LEN], const void *aad,
+	 size_t aad_len, const void *pt, size_t len, unsigned char *out, struct err *e)
+{
+	gcry_cipher_hd_t h;
+	int ok;
+
+	if (alg != SEAL_SM4_GCM && alg != SEAL_AES256_GCM)
+		return err_set(e, ERR_INTERNAL, "unknown cipher %d", (int)alg);
+	out[0] = (unsigned char)alg;
+	randombytes_buf(out + 1, 12);
+	if (gcm_open(&h, alg, key, out + 1, aad, aad_len) < 0)
+		return err_set(e, ERR_INTERNAL, "cannot start %s", seal_alg_name(alg));
+	gcry_cipher_final(h);
+	ok = gcry_cipher_encrypt(h, out + 13, len, pt, len) == 0 &&
+	     gcry_cipher_gettag(h, out + 13 + len, 16) == 0;
+	gcry_cipher_close(h);
+	if (!ok)
+		return err_set(e, ERR_INTERNAL, "%s encryption failed", seal_alg_name(alg));
+	return 0;
+}
+
+int unseal(const unsigned char key[SEAL_KEY_LEN], const void *aad, size_t aad_len,
+	   const unsigned char *in, size_t len, unsigned char *out, struct err *e)
+{
+	gcry_cipher_hd_t h;
+	size_t n;
+	int ok;
+
+	if (len < SEAL_OVERHEAD)
+		return err_set(e, ERR_INVALID, "sealed value too short");
+	if (in[0] != SEAL_SM4_GCM && in[0] != SEAL_AES256_GCM)
+		return err_set(e, ERR_INVALID, "sealed value names unknown cipher %d", in[0]);
+	n = len - SEAL_OVERHEAD;
+	if (gcm_open(&h, in[0], key, in + 1, aad, aad_len) < 0)
+		return err_set(e, ERR_INTERNAL, "cannot start %s", seal_alg_name(in[0]));
+	gcry_cipher_final(h);
+	ok = gcry_cipher_decrypt(h, out, n, in + 13, n) == 0 &&
+	     gcry_cipher_checktag(h, in + 13 + n, 16) == 0;
+	gcry_cipher_close(h);
+	if (!ok) {
+		sodium_memzero(out, n);
+		return err_set(e, ERR_INVALID, "sealed value does not open (altered, or another key)");
+	}
+	return 0;
 }

@@ -23,6 +23,15 @@ void crypto_random(void *out, size_t n);
 void crypto_token(const char *prefix, char out[CRYPTO_TOKEN_LEN]);
 /* SHA-256 of s as 64 lowercase hex digits. */
 void crypto_sha256_hex(const void *p, size_t n, char out[CRYPTO_HASH_HEX_LEN]);
+/* SHA-256 of p[0..n) into out. */
+void crypto_sha256(const void *p, size_t n, unsigned char out[32]);
+/* HMAC-SHA-256 of msg under key into out. */
+void crypto_hmac_sha256(const void *key, size_t key_len, const void *msg, size_t n,
+			unsigned char out[32]);
+/* Decode standard base64 (RFC 4648 section 4, padding required, no line
+ * breaks or blanks except "\r\n" and "\n" which are ignored) into a new
+ * buffer (caller frees); -1 if b64 is not base64. */
+int crypto_base64_decode(const char *b64, size_t len, unsigned char **out, size_t *out_len);
 /* Constant-time comparison of two strings of the same length (0 if equal). */
 int crypto_streq(const char *a, const char *b);
 /* Argon2id (libsodium's interactive limits) in the PHC string format. */

@@ -63,6 +63,8 @@ int hash_finish(struct hash_ctx *c, unsigned char out[HASH_LEN], struct err *e);
 int hash_digest(struct hash_ctx *c, const void *p, size_t n, unsigned char out[HASH_LEN],
 		struct err *e);
 
+/* p[0..n) as 2n lowercase hex digits and a NUL into out (2n + 1 bytes). */
+void hex_encode(const void *p, size_t n, char *out);
 /* h as 64 lowercase hex digits. */
 void hash_hex(const unsigned char h[HASH_LEN], char out[HASH_HEX_LEN]);
 /* Exactly 64 hex digits (either case, NUL-terminated) to out; -1 (out

@@ -22,6 +22,12 @@ int cmd_token(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
 int cmd_cwe(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_purl(int argc, char **argv);
+int cmd_vers(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
+int cmd_pgp(int argc, char **argv);
 
 /* Options every instance command takes. */
 struct common_opts {

@@ -17,6 +17,10 @@ static void help(void)
 	       "  --org NAME            first organisation (default \"Default organisation\")\n"
 	       "  --jurisdiction CC     its country code, ISO 3166-1 alpha-2 (default CN)\n"
 	       "  --role ROLE           provider, operator, platform or hub (default provider)\n"
+	       "  --log-hash ALG        receipt-log hash: sm3 (default) or sha256 (fixed for the\n"
+	       "                        life of the log)\n"
+	       "  --log-sig ALG         tree-head signatures: sm2 (default) or ed25519\n"
+	       "  --cipher ALG          report text at rest: sm4-gcm (default) or aes-256-gcm\n"
 	       "  --json                print {\"admin_email\",\"admin_password\",\"dir\",\"db\"}\n"
 	       "  --help                print this help\n", DEFAULT_DIR);
 }
@@ -30,6 +34,9 @@ int cmd_init(int argc, char **argv)
 		{ "org", required_argument, NULL, 'o' },
 		{ "jurisdiction", required_argument, NULL, 'j' },
 		{ "role", required_argument, NULL, 'r' },
+		{ "log-hash", required_argument, NULL, 'H' },
+		{ "log-sig", required_argument, NULL, 'S' },
+		{ "cipher", required_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -48,6 +55,9 @@ int cmd_init(int argc, char **argv)
 		case 'o': o.org_name = optarg; break;
 		case 'j': o.jurisdiction = optarg; break;
 		case 'r': o.role = optarg; break;
+		case 'H': o.log_hash = optarg; break;
+		case 'S': o.log_sig = optarg; break;
+		case 'C': o.cipher = optarg; break;
 		case 'J': json = 1; break;
 		case 'h': help(); return 0;
 		default: return cli_usage("init", "unknown option");

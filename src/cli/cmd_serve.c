@@ -6,7 +6,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "base/timefmt.h"
 #include "http/server.h"
+#include "service/intake.h"
+#include "service/tlog.h"
 
 static void help(void)
 {
@@ -33,6 +36,26 @@ static int set_pair(struct config *cfg, const char *pair, struct err *e)
 	return config_set(cfg, key, eq + 1, e);
 }
 
+/* Sign a fresh tree head when the newest is older than sth_interval, so an
+ * auditor can tell a quiet log from a stalled one. */
+static void refresh_sth(struct intake *intake, struct instance *in)
+{
+	struct tlog *t = intake_log(intake);
+	struct tlog_sth_row s;
+	struct err e = ERR_INIT;
+	int64_t now_ms = time_now_us() / 1000;
+
+	if (in->cfg.sth_interval <= 0)
+		return;
+	if (tlog_latest_sth(t, in->db, &s, &e) == 0 &&
+	    now_ms - s.timestamp_ms < in->cfg.sth_interval * 1000)
+		return;
+	if (e.code != ERR_NONE && e.code != ERR_NOT_FOUND)
+		return;
+	if (tlog_refresh_sth(t, in->db, &s, &e) < 0)
+		fprintf(stderr, "vulnflow: cannot sign a fresh tree head: %s\n", e.msg);
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -49,6 +72,7 @@ int cmd_serve(int argc, char **argv)
 	struct config cfg;
 	struct instance *in = NULL;
 	struct server *srv = NULL;
+	struct intake *intake = NULL;
 	struct err e = ERR_INIT;
 	sigset_t stop;
 	char conf[CONFIG_STR_LEN + 32];
@@ -92,7 +116,9 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (instance_open(&in, &cfg, 1, &e) < 0 || server_start(&srv, in, &e) < 0) {
+	if (instance_open(&in, &cfg, 1, &e) < 0 || intake_start(&intake, in, &e) < 0 ||
+	    server_start(&srv, in, intake, &e) < 0) {
+		intake_stop(intake);
 		instance_close(in);
 		return cli_fail(&e);
 	}
@@ -105,9 +131,18 @@ int cmd_serve(int argc, char **argv)
 		printf("listening on http://%s:%u/\n", host, server_port(srv));
 		fflush(stdout);
 	}
-	sigwait(&stop, &sig);
+	/* wait for a stop signal; meanwhile keep a quiet receipt log's tree head fresh */
+	for (;;) {
+		struct timespec tick = { 10, 0 };
+
+		sig = sigtimedwait(&stop, NULL, &tick);
+		if (sig == SIGINT || sig == SIGTERM)
+			break;
+		refresh_sth(intake, in);
+	}
 	fprintf(stderr, "vulnflow: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	server_stop(srv);
+	intake_stop(intake);
 	instance_close(in);
 	return 0;
 }

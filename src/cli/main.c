@@ -19,9 +19,15 @@ static const struct command {
 	{ "migrate", cmd_migrate, "apply pending database migrations" },
 	{ "user", cmd_user, "add, list, change the password of, disable or enable users" },
 	{ "token", cmd_token, "create, list or revoke API tokens" },
+	{ "report", cmd_report, "submit a report, list the intake queue, show or mark one" },
+	{ "log", cmd_log, "verify, export or purge the receipt log; print its tree head" },
+	{ "mail", cmd_mail, "take in reports sent by e-mail (stdin or a maildir), acknowledge them" },
+	{ "pgp", cmd_pgp, "create, import or export the organisation's OpenPGP key" },
 	{ "score", cmd_score, "score CVSS 4.0, 3.1, 3.0 and 2.0 vectors" },
 	{ "grade", cmd_grade, "grade by GB/T 30279-2020 indicators (provisional tables)" },
 	{ "cwe", cmd_cwe, "look up a CWE entry in the built-in MITRE catalogue" },
+	{ "purl", cmd_purl, "check a Package URL and print its canonical form" },
+	{ "vers", cmd_vers, "compare versions; vers: ranges (contains, canonical, from native)" },
 };
 
 static void usage(FILE *f)

@@ -16,6 +16,7 @@ int api_metrics(struct req *r);
 /* api_meta.c */
 int api_openapi(struct req *r);
 int api_security_txt(struct req *r);
+int api_pgp_key(struct req *r);
 /* The OpenAPI 3.1 document of routes[], as JSON text (caller frees). */
 char *api_openapi_build(void);
 
@@ -57,6 +58,22 @@ int api_score(struct req *r);
 extern const struct jv_field api_grade_body[];
 int api_grade(struct req *r);
 int api_cwe(struct req *r);
+
+/* api_reports.c */
+extern const struct jv_field api_report_mark_body[];
+int api_reports_submit(struct req *r);
+int api_reports_challenge(struct req *r);
+int api_receipt_status(struct req *r);
+int api_reports_list(struct req *r);
+int api_report_get(struct req *r);
+int api_report_attachment(struct req *r);
+int api_report_mark(struct req *r);
+
+/* api_log.c */
+int api_log_sth(struct req *r);
+int api_log_inclusion(struct req *r);
+int api_log_consistency(struct req *r);
+int api_log_leaves(struct req *r);
 
 /* api_audit.c */
 int api_audit_list(struct req *r);

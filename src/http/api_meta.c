@@ -147,11 +147,26 @@ int api_openapi(struct req *r)
 	return 0;
 }
 
+int api_pgp_key(struct req *r)
+{
+	struct err e = ERR_INIT;
+
+	if (r->app->pgp_key == NULL) {
+		err_setn(&e, ERR_NOT_FOUND, "no_pgp_key",
+			 "this organisation has no OpenPGP key (vulnflow pgp init)");
+		return req_fail(r, &e);
+	}
+	r->status = 200;
+	r->text = xstrdup(r->app->pgp_key);
+	r->content_type = "application/pgp-keys";
+	return 0;
+}
+
 int api_security_txt(struct req *r)
 {
 	const struct config *c = &r->app->in->cfg;
 	struct securitytxt st = { c->security_contact, c->security_policy, c->security_languages,
-				  c->public_url };
+				  c->public_url, r->app->pgp_fpr[0] ? r->app->pgp_fpr : NULL };
 	struct buf b;
 	struct err e = ERR_INIT;
 

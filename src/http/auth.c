@@ -42,6 +42,13 @@ static int authenticate(struct req *r, struct err *e)
 	return 0;
 }
 
+int auth_csrf_ok(struct req *r)
+{
+	const char *csrf = req_header_in(r, "X-CSRF-Token");
+
+	return csrf != NULL && r->who.csrf_token[0] && crypto_streq(csrf, r->who.csrf_token) == 0;
+}
+
 int auth_check(struct req *r, struct err *e)
 {
 	const struct route *rt = r->route;

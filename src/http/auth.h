@@ -17,6 +17,10 @@ struct req;
 
 /* Fill r->who for the credentials presented and check the route's rules. */
 int auth_check(struct req *r, struct err *e);
+/* Whether a cookie-authenticated request carries its session's CSRF token
+ * (public routes do not require it; they may use this to decide whether to
+ * act in the user's name). */
+int auth_csrf_ok(struct req *r);
 /* The Set-Cookie value for a new session (or, with token NULL, one that clears it). */
 void auth_cookie(struct req *r, const char *token, long max_age);
 

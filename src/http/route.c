@@ -20,6 +20,8 @@ const struct route routes[] = {
 	  .tag = "disclosure",
 	  .summary = "RFC 9116 security.txt from configuration (404 until security_contact is set)" },
 
+	{ R("GET", "/.well-known/pgp-key.txt", api_pgp_key, CAP_PUBLIC), .status = 200,
+	  .tag = "meta", .summary = "The organisation's OpenPGP public key (security.txt Encryption)" },
 	{ R("POST", "/api/v1/auth/login", api_login, CAP_PUBLIC), .body = api_login_body,
 	  .status = 200, .tag = "auth",
 	  .summary = "Log in: sets the session cookie and returns the CSRF token" },
@@ -85,6 +87,36 @@ const struct route routes[] = {
 	{ R("GET", "/api/v1/cwe/{id}", api_cwe, CAP_PUBLIC), .status = 200, .tag = "scoring",
 	  .summary = "A CWE entry from the built-in MITRE catalogue (names, kind, status, usage)" },
 
+	{ R("POST", "/api/v1/reports", api_reports_submit, CAP_PUBLIC), .intake = 1, .status = 201,
+	  .tag = "intake", .summary = "Submit a vulnerability report (no account needed): JSON, or"
+	  " multipart/form-data with files; 201 with a signed receipt once durably logged" },
+	{ R("GET", "/api/v1/reports/challenge", api_reports_challenge, CAP_PUBLIC), .status = 200,
+	  .tag = "intake", .summary = "A proof-of-work challenge (when intake_pow_bits > 0)" },
+	{ R("GET", "/api/v1/receipts/{token}", api_receipt_status, CAP_PUBLIC), .status = 200,
+	  .tag = "intake", .summary = "A report's status, by the status token of its receipt" },
+	{ R("GET", "/api/v1/reports", api_reports_list, CAP_SELF), .status = 200, .tag = "intake",
+	  .summary = "The intake queue (analysts), or one's own reports (reporters); newest first",
+	  .query = "status:received, spam or rejected;limit:1-500 (default 50);before:an id, for the"
+		   " next page" },
+	{ R("GET", "/api/v1/reports/{id}", api_report_get, CAP_SELF), .status = 200, .tag = "intake",
+	  .summary = "One report with its text and attachment list (the read is audited)" },
+	{ R("GET", "/api/v1/reports/{id}/attachments/{token}", api_report_attachment,
+	    CAP_CASES_READ), .status = 200, .tag = "intake",
+	  .summary = "One attached file (number 1, 2, ...) as a download (audited)" },
+	{ R("POST", "/api/v1/reports/{id}/spam", api_report_mark, CAP_CASES_WRITE),
+	  .body = api_report_mark_body, .status = 200, .tag = "intake",
+	  .summary = "Mark a report spam, or back to the queue; it never leaves the receipt log" },
+	{ R("GET", "/api/v1/log/sth", api_log_sth, CAP_PUBLIC), .status = 200, .tag = "receipt log",
+	  .summary = "The latest signed tree head of the receipt log" },
+	{ R("GET", "/api/v1/log/proof/inclusion", api_log_inclusion, CAP_PUBLIC), .status = 200,
+	  .tag = "receipt log", .summary = "RFC 9162 inclusion proof of a leaf in a tree size",
+	  .query = "leaf_index:the leaf;tree_size:a tree size the log has reached" },
+	{ R("GET", "/api/v1/log/proof/consistency", api_log_consistency, CAP_PUBLIC), .status = 200,
+	  .tag = "receipt log", .summary = "RFC 9162 consistency proof between two tree sizes",
+	  .query = "first:the smaller tree size (> 0);second:the larger tree size" },
+	{ R("GET", "/api/v1/log/leaves", api_log_leaves, CAP_AUDIT_READ), .status = 200,
+	  .tag = "receipt log", .summary = "Leaves start..end-1 with their entries (auditors; at"
+	  " most 1000)", .query = "start:first leaf;end:one past the last leaf" },
 	{ R("GET", "/api/v1/audit", api_audit_list, CAP_AUDIT_READ), .status = 200,
 	  .tag = "audit",
 	  .query = "limit:page size, 1..500 (100);before:events older than this id;"
@@ -94,10 +126,24 @@ const struct route routes[] = {
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
 
-/* Match one path against a pattern; {id} takes a positive decimal integer. */
-static int path_matches(const char *pattern, const char *path, int64_t *id)
+/* Match one path against a pattern; {id} takes a positive decimal integer,
+ * {token} a segment of letters, digits, '_' and '-'. */
+static int path_matches(const char *pattern, const char *path, int64_t *id,
+			char token[ROUTE_TOKEN_LEN])
 {
 	while (*pattern && *path) {
+		if (strncmp(pattern, "{token}", 7) == 0) {
+			size_t n = strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+						"0123456789_-");
+
+			if (n == 0 || n > 90)
+				return 0;
+			memcpy(token, path, n);
+			token[n] = '\0';
+			pattern += 7;
+			path += n;
+			continue;
+		}
 		if (strncmp(pattern, "{id}", 4) == 0) {
 			char *end;
 			long long v;
@@ -120,8 +166,8 @@ static int path_matches(const char *pattern, const char *path, int64_t *id)
 	return *pattern == '\0' && *path == '\0';
 }
 
-int route_match(const char *method, const char *path, int64_t *path_id, int *path_known,
-		char *allow, size_t allow_len)
+int route_match(const char *method, const char *path, int64_t *path_id,
+		char token[ROUTE_TOKEN_LEN], int *path_known, char *allow, size_t allow_len)
 {
 	size_t used = 0;
 
@@ -130,7 +176,7 @@ int route_match(const char *method, const char *path, int64_t *path_id, int *pat
 	for (size_t i = 0; i < routes_count; i++) {
 		int64_t id = 0;
 
-		if (!path_matches(routes[i].path, path, &id))
+		if (!path_matches(routes[i].path, path, &id, token))
 			continue;
 		/* HEAD is GET without the body (libmicrohttpd drops it) */
 		if (strcmp(routes[i].method, method) == 0 ||

@@ -37,12 +37,17 @@ struct route {
 	const char *tag;
 	const char *summary;
 	const char *query;             /* query parameters, "name:description;..." for OpenAPI */
+	/* An intake route: its body (JSON or multipart, up to intake_body_limit)
+	 * goes to the handler unparsed, even when too large, so the handler can
+	 * log the refusal in the receipt log; clients are rate-limited. */
+	int intake;
 };
 
 extern const struct route routes[];
 extern const size_t routes_count;
 
 #define REQ_MAX_HEADERS 8
+#define ROUTE_TOKEN_LEN 96
 
 struct req {
 	struct app *app;
@@ -54,6 +59,10 @@ struct req {
 	const struct route *route;
 	int route_index;               /* -1 when no route matched */
 	int64_t path_id;               /* the {id} of the path, if any */
+	char path_token[ROUTE_TOKEN_LEN];  /* the {token} of the path, if any */
+	size_t body_received;          /* bytes of body that arrived (also when too large) */
+	size_t body_declared;          /* Content-Length, 0 if none */
+	char client[64];               /* the client's address (X-Forwarded-For from a trusted proxy) */
 	struct buf body;
 	int body_too_large;
 	json_t *json;                  /* the validated body, if the route takes one */
@@ -65,6 +74,7 @@ struct req {
 	int status;
 	json_t *reply;                 /* JSON reply body, or */
 	char *text;                    /* a text reply body (owned), with */
+	size_t text_len;               /* its length when it is binary (0: strlen) */
 	const char *content_type;
 	struct {
 		const char *name;
@@ -72,13 +82,28 @@ struct req {
 	} headers[REQ_MAX_HEADERS];
 	int nheaders;
 	struct err err;
+	/* a handler waiting for a durable commit without holding its thread:
+	 * req_suspend(), then req_resume() from the completion; the server then
+	 * calls resume_fn(r) on a worker thread to render the reply */
+	int suspended;
+	int (*resume_fn)(struct req *r);
+	void *async;                   /* the handler's state while suspended (owned by it) */
+	void (*async_free)(void *async);
 };
 
-/* Find the route for method and path.  Returns its index, or -1 with
+/* Find the route for method and path ({token} matches 1-90 characters of
+ * [A-Za-z0-9_-]).  Returns its index, or -1 with
  * *path_known set when the path exists for other methods (then allow holds
  * them, comma-separated, for the Allow header). */
-int route_match(const char *method, const char *path, int64_t *path_id, int *path_known,
-		char *allow, size_t allow_len);
+int route_match(const char *method, const char *path, int64_t *path_id,
+		char token[ROUTE_TOKEN_LEN], int *path_known, char *allow, size_t allow_len);
+
+/* Suspend the connection until req_resume() (any thread); the handler
+ * returns REQ_SUSPENDED and resume_fn(r) renders the reply later.  The
+ * handler must suspend before it hands work to another thread. */
+#define REQ_SUSPENDED 1
+int req_suspend(struct req *r, int (*resume_fn)(struct req *r));
+void req_resume(struct req *r);
 
 /* Reply with JSON (reply is consumed). Returns 0. */
 int req_json(struct req *r, int status, json_t *reply);

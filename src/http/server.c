@@ -1,12 +1,15 @@
 /* server.c - libmicrohttpd glue: request lifecycle, limits, the router, errors, access log. */
 #include "http/server.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/crypto.h"
@@ -16,8 +19,12 @@
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/metrics.h"
+#include "http/ratelimit.h"
 #include "http/route.h"
 #include "rules/securitytxt.h"
+#include "service/intake.h"
+#include "service/pgp.h"
+#include "service/pow.h"
 
 struct server {
 	struct app app;
@@ -60,7 +67,7 @@ static enum MHD_Result send_reply(struct req *r)
 	} else if (r->text != NULL) {
 		body = r->text;
 		r->text = NULL;
-		len = strlen(body);
+		len = r->text_len ? r->text_len : strlen(body);
 	} else {
 		body = xstrdup("");
 		len = 0;
@@ -127,6 +134,8 @@ static enum MHD_Result sum_header(void *cls, enum MHD_ValueKind kind, const char
 
 static void free_request(struct req *r)
 {
+	if (r->async_free)
+		r->async_free(r->async);
 	buf_release(&r->body);
 	json_decref(r->json);
 	json_decref(r->reply);
@@ -152,7 +161,7 @@ static int dispatch(struct req *r)
 	int path_known = 0;
 	struct err e = ERR_INIT;
 
-	r->route_index = route_match(r->method, r->path, &r->path_id, &path_known, allow,
+	r->route_index = route_match(r->method, r->path, &r->path_id, r->path_token, &path_known, allow,
 				     sizeof(allow));
 	if (r->route_index < 0) {
 		if (path_known) {
@@ -165,13 +174,17 @@ static int dispatch(struct req *r)
 		return req_fail(r, &e);
 	}
 	r->route = &routes[r->route_index];
-	if (r->body_too_large) {
+	if (r->body_too_large && !r->route->intake) {
 		err_set(&e, ERR_TOO_LARGE, "request body is larger than %ld bytes",
 			r->app->in->cfg.body_limit);
 		return req_fail(r, &e);
 	}
 	if (auth_check(r, &e) < 0)
 		return req_fail(r, &e);
+	if (r->route->intake && r->app->intake == NULL) {
+		err_setn(&e, ERR_UNAVAILABLE, "intake_unavailable", "intake is not running");
+		return req_fail(r, &e);
+	}
 	if (r->route->body != NULL) {
 		const char *ct = req_header_in(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 		if (!is_json(ct)) {
@@ -257,6 +270,82 @@ static void access_log(struct req *r)
 
 /* ---- libmicrohttpd callbacks ---- */
 
+/* Whether method and url name an intake route (looked up before the body). */
+static int is_intake_route(const char *method, const char *url)
+{
+	int64_t id;
+	char token[ROUTE_TOKEN_LEN], allow[8];
+	int known, i = route_match(method, url, &id, token, &known, allow, sizeof(allow));
+
+	return i >= 0 && routes[i].intake;
+}
+
+/* Whether addr is one of the comma-separated trusted proxies. */
+static int trusted_proxy(const char *list, const char *addr)
+{
+	size_t n = strlen(addr);
+
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		const char *q = p;
+
+		while (len && *q == ' ')
+			q++, len--;
+		while (len && q[len - 1] == ' ')
+			len--;
+		if (len == n && strncmp(q, addr, n) == 0)
+			return 1;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return 0;
+}
+
+/* The client's address: the peer, or, when the peer is a trusted proxy,
+ * the right-most X-Forwarded-For address that is not a trusted proxy. */
+static void client_address(struct app *app, struct MHD_Connection *conn, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	const char *xff;
+	char buf[INET6_ADDRSTRLEN] = "unknown";
+
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, sizeof(buf));
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof(buf));
+	snprintf(out, n, "%s", buf);
+	if (app->in->cfg.trusted_proxies[0] == '\0' || !trusted_proxy(app->in->cfg.trusted_proxies, buf))
+		return;
+	xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (xff == NULL)
+		return;
+	for (const char *end = xff + strlen(xff); end > xff;) {
+		const char *start = end;
+		char cand[64];
+		size_t len;
+
+		while (start > xff && start[-1] != ',')
+			start--;
+		len = (size_t)(end - start);
+		while (len && *start == ' ')
+			start++, len--;
+		while (len && start[len - 1] == ' ')
+			len--;
+		if (len > 0 && len < sizeof(cand)) {
+			memcpy(cand, start, len);
+			cand[len] = '\0';
+			snprintf(out, n, "%s", cand);
+			if (!trusted_proxy(app->in->cfg.trusted_proxies, cand))
+				return;
+		}
+		end = start > xff ? start - 1 : xff;
+	}
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -270,6 +359,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		struct header_sum hs = { 0 };
 		const char *cl;
 
+		long limit = app->in->cfg.body_limit;
+		int intake;
+
 		r = xcalloc(1, sizeof(*r));
 		r->app = app;
 		r->conn = conn;
@@ -277,19 +369,46 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->path = url;
 		r->start_us = time_mono_us();
 		r->route_index = -1;
-		buf_init(&r->body, (size_t)app->in->cfg.body_limit);
 		new_request_id(r);
 		*con_cls = r;
+		client_address(app, conn, r->client, sizeof(r->client));
+		intake = is_intake_route(method, url);
+		if (intake)
+			limit = app->in->cfg.intake_body_limit;
+		buf_init(&r->body, (size_t)limit);
 		MHD_get_connection_values(conn, MHD_HEADER_KIND, sum_header, &hs);
 		if (hs.total > (size_t)app->in->cfg.header_limit) {
 			err_set(&r->err, ERR_HEADERS_TOO_LARGE,
 				"request headers are larger than %ld bytes", app->in->cfg.header_limit);
 			return send_reply(r);
 		}
+		if (intake && app->intake_rl != NULL) {
+			unsigned wait = ratelimit_take(app->intake_rl, r->client, time_now_us());
+
+			if (wait > 0) {
+				char secs[16];
+
+				snprintf(secs, sizeof(secs), "%u", wait);
+				req_header(r, "Retry-After", secs);
+				err_setn(&r->err, ERR_RATE_LIMITED, "rate_limited",
+					 "too many submissions from %s; retry in %u s", r->client, wait);
+				return send_reply(r);
+			}
+		}
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl != NULL && strtoull(cl, NULL, 10) > (unsigned long long)app->in->cfg.body_limit) {
-			/* answer at once rather than read a body we will refuse */
+		if (cl != NULL)
+			r->body_declared = (size_t)strtoull(cl, NULL, 10);
+		if (cl != NULL && strtoull(cl, NULL, 10) > (unsigned long long)limit) {
+			/* answer at once rather than read a body we will refuse; an
+			 * intake route logs the refusal first */
+			if (intake) {
+				r->body_too_large = 1;
+				dispatch(r);
+				if (r->err.code == ERR_NONE)
+					err_set(&r->err, ERR_TOO_LARGE, "request body is larger than %ld bytes", limit);
+				return send_reply(r);
+			}
 			err_set(&r->err, ERR_TOO_LARGE, "request body is larger than %ld bytes",
 				app->in->cfg.body_limit);
 			return send_reply(r);
@@ -305,6 +424,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				app->in->cfg.request_timeout);
 			return send_reply(r);
 		}
+		r->body_received += *upload_data_size;
 		if (r->err.code == ERR_NONE && !r->body_too_large && buf_add(&r->body, upload_data, *upload_data_size) < 0) {
 			r->body_too_large = 1;
 			buf_release(&r->body);
@@ -312,9 +432,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (r->err.code != ERR_NONE)
+	if (r->err.code != ERR_NONE && !r->suspended)
 		return MHD_YES;  /* already answered */
-	dispatch(r);
+	if (r->suspended) {
+		/* called again after req_resume(): render the reply now */
+		r->suspended = 0;
+		r->resume_fn(r);
+		ret = send_reply(r);
+		atomic_fetch_sub(&app->suspended, 1);
+		return ret;
+	}
+	if (dispatch(r) == REQ_SUSPENDED)
+		return MHD_YES;
 	ret = send_reply(r);
 	return ret;
 }
@@ -386,14 +515,33 @@ static size_t pool_size(long header_limit)
 	return want < 32768 ? 32768 : want;
 }
 
-int server_start(struct server **out, struct instance *in, struct err *e)
+/* The organisation's OpenPGP public key, read once for security.txt and
+ * /.well-known/pgp-key.txt (none yet: neither mentions one). */
+static void load_pgp_key(struct app *app)
+{
+	struct pgp *p;
+	struct err e = ERR_INIT;
+	size_t n;
+
+	if (pgp_open(&p, app->in->cfg.dir, &e) < 0)
+		return;
+	if (pgp_export(p, &app->pgp_key, &n, &e) == 0 && pgp_fingerprint(p, app->pgp_fpr, &e) < 0) {
+		free(app->pgp_key);
+		app->pgp_key = NULL;
+	}
+	pgp_close(p);
+}
+
+int server_start(struct server **out, struct instance *in, struct intake *intake,
+		 struct err *e)
 {
 	struct server *s;
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	unsigned threads = (unsigned)(in->cfg.threads ? in->cfg.threads
 						      : sysconf(_SC_NPROCESSORS_ONLN));
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *info;
 	unsigned char seed[4];
 
@@ -402,7 +550,7 @@ int server_start(struct server **out, struct instance *in, struct err *e)
 		return -1;
 	if (in->cfg.security_contact[0] != '\0') {
 		struct securitytxt st = { in->cfg.security_contact, in->cfg.security_policy,
-					  in->cfg.security_languages, in->cfg.public_url };
+					  in->cfg.security_languages, in->cfg.public_url, NULL };
 		struct err why = ERR_INIT;
 
 		if (securitytxt_check(&st, &why) < 0)
@@ -420,6 +568,17 @@ int server_start(struct server **out, struct instance *in, struct err *e)
 	pthread_mutex_init(&s->app.health_mu, NULL);
 	s->app.openapi = api_openapi_build();
 	s->app.log = accesslog_start(STDERR_FILENO);
+	s->app.intake = intake;
+	load_pgp_key(&s->app);
+	if (intake != NULL) {
+		unsigned char key[32];
+
+		s->app.intake_rl = ratelimit_new(in->cfg.intake_rate_limit);
+		if (in->cfg.intake_pow_bits > 0) {
+			intake_secret(intake, "pow", key);
+			s->app.pow = pow_new(key, (unsigned)in->cfg.intake_pow_bits);
+		}
+	}
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &s->app,
 				MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -431,6 +590,8 @@ int server_start(struct server **out, struct instance *in, struct err *e)
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 				MHD_OPTION_END);
 	if (s->d == NULL) {
+		ratelimit_free(s->app.intake_rl);
+		pow_free(s->app.pow);
 		metrics_free(s->app.metrics);
 		accesslog_stop(s->app.log);
 		free(s->app.openapi);
@@ -453,7 +614,25 @@ void server_stop(struct server *s)
 {
 	if (s == NULL)
 		return;
+	/* no new connections; then every queued submission is committed and its
+	 * connection resumed before the daemon goes away */
+	MHD_quiesce_daemon(s->d);
+	atomic_store(&s->app.stopping, 1);
+	if (s->app.intake != NULL)
+		intake_flush(s->app.intake);
+	/* a handler that passed its check just before the flag may still be
+	 * suspending: wait (at most 30 s) until every suspended one is answered */
+	for (int i = 0; i < 30000 && atomic_load(&s->app.suspended) > 0; i++) {
+		struct timespec ms = { 0, 1000000 };
+
+		if (i % 100 == 99 && s->app.intake != NULL)
+			intake_flush(s->app.intake);
+		nanosleep(&ms, NULL);
+	}
 	MHD_stop_daemon(s->d);
+	free(s->app.pgp_key);
+	ratelimit_free(s->app.intake_rl);
+	pow_free(s->app.pow);
 	accesslog_stop(s->app.log);
 	metrics_free(s->app.metrics);
 	pthread_mutex_destroy(&s->app.health_mu);
@@ -462,6 +641,20 @@ void server_stop(struct server *s)
 }
 
 /* ---- helpers for handlers (route.h) ---- */
+
+int req_suspend(struct req *r, int (*resume_fn)(struct req *r))
+{
+	atomic_fetch_add(&r->app->suspended, 1);
+	r->suspended = 1;
+	r->resume_fn = resume_fn;
+	MHD_suspend_connection(r->conn);
+	return REQ_SUSPENDED;
+}
+
+void req_resume(struct req *r)
+{
+	MHD_resume_connection(r->conn);
+}
 
 int req_json(struct req *r, int status, json_t *reply)
 {
@@ -517,8 +710,9 @@ int req_query_int(struct req *r, const char *name, int64_t min, int64_t max, int
 	*out = def;
 	if (v == NULL)
 		return 0;
+	errno = 0;
 	n = strtoll(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || n < min || n > max) {
+	if (*v == '\0' || *end != '\0' || errno == ERANGE || n < min || n > max) {
 		err_setn(&e, ERR_INVALID, "invalid_parameter",
 			 "query parameter \"%s\" must be an integer in %lld..%lld", name,
 			 (long long)min, (long long)max);

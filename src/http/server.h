@@ -10,6 +10,9 @@
 
 struct metrics;
 struct accesslog;
+struct intake;
+struct pow;
+struct ratelimit;
 
 /* What every handler can reach. */
 struct app {
@@ -22,14 +25,23 @@ struct app {
 	pthread_mutex_t health_mu;
 	int64_t health_checked_us;
 	int health_ok;
-	char health_body[256];         /* the 200 reply of the last good check */
-	char health_error[256];
+	char health_body[384];         /* the 200 reply of the last good check */
+	char health_error[384];
+	/* intake (NULL when the server runs without it, in some tests) */
+	struct intake *intake;
+	struct ratelimit *intake_rl;   /* NULL: no rate limit */
+	struct pow *pow;               /* NULL: no proof of work asked */
+	char *pgp_key;                 /* the organisation's armored public key, or NULL */
+	char pgp_fpr[65];              /* its fingerprint, "" if none */
+	_Atomic int stopping;          /* server_stop() began: intake refuses new work */
+	_Atomic int suspended;         /* connections suspended for a commit right now */
 };
 
 struct server;
 
 /* Start serving in->cfg.listen in background threads. */
-int server_start(struct server **out, struct instance *in, struct err *e);
+int server_start(struct server **out, struct instance *in, struct intake *intake,
+		 struct err *e);
 /* The port actually bound (useful with port 0). */
 unsigned server_port(const struct server *s);
 void server_stop(struct server *s);

@@ -93,5 +93,13 @@ int securitytxt_render(const struct securitytxt *st, int64_t now_us, struct buf 
 			 st->public_url);
 	if (st->policy[0] != '\0')
 		buf_addf(out, "Policy: %s\n", st->policy);
+	if (st->pgp_fpr != NULL && st->pgp_fpr[0] != '\0') {
+		if (url_len > 0)
+			buf_addf(out, "Encryption: %.*s/.well-known/pgp-key.txt\n",
+				 (int)(st->public_url[url_len - 1] == '/' ? url_len - 1 : url_len),
+				 st->public_url);
+		else
+			buf_addf(out, "Encryption: openpgp4fpr:%s\n", st->pgp_fpr);
+	}
 	return 0;
 }

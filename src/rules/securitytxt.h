@@ -3,7 +3,10 @@
  * Contact (one or more, comma-separated in the configuration: mailto:, https:
  * or tel: URIs), Expires (renewed on every request: the start of the current
  * UTC day plus 364 days, so always under the one year RFC 9116 recommends),
- * Preferred-Languages, Canonical (from public_url) and Policy.
+ * Preferred-Languages, Canonical (from public_url), Policy, and Encryption
+ * when the organisation has an OpenPGP key: its URL under public_url
+ * (/.well-known/pgp-key.txt), or without public_url an openpgp4fpr: URI
+ * (RFC 9116 §2.5.4 allows both).
  */
 #ifndef VF_SECURITYTXT_H
 #define VF_SECURITYTXT_H
@@ -18,6 +21,7 @@ struct securitytxt {
 	const char *policy;     /* https:// URL, or "" */
 	const char *languages;  /* "zh, en" */
 	const char *public_url; /* "https://vendor.example" gives Canonical, or "" */
+	const char *pgp_fpr;    /* the organisation's OpenPGP key fingerprint (hex), or NULL */
 };
 
 /* ERR_INVALID naming the bad value, or 0 if st can be served. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/jsonv.h"
+#include "service/audit.h"
 #include "base/timefmt.h"
 #include "base/totp.h"
 
@@ -39,32 +40,6 @@ static int tx_end(struct db_conn *c, int rc, struct err *e)
 	return rc;
 }
 
-/* Write one audit event; detail (may be NULL) is consumed. */
-static int audit(struct db_conn *c, const struct actor *a, const char *action,
-		 const char *object_type, int64_t object_id, json_t *detail, struct err *e)
-{
-	struct audit_event ev;
-	char *text = NULL;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.at = time_now_us();
-	ev.actor_user_id = a->user_id;
-	snprintf(ev.actor, sizeof(ev.actor), "%s", a->name ? a->name : "system");
-	snprintf(ev.action, sizeof(ev.action), "%s", action);
-	snprintf(ev.object_type, sizeof(ev.object_type), "%s", object_type);
-	snprintf(ev.object_id, sizeof(ev.object_id), "%lld", (long long)object_id);
-	snprintf(ev.request_id, sizeof(ev.request_id), "%s", a->request_id ? a->request_id : "");
-	if (detail != NULL) {
-		text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-		json_decref(detail);
-		if (text != NULL && strlen(text) < sizeof(ev.detail))
-			memcpy(ev.detail, text, strlen(text) + 1);
-		else
-			snprintf(ev.detail, sizeof(ev.detail), "{\"truncated\":true}");
-		free(text);
-	}
-	return store_audit_add(c, &ev, e);
-}
 
 void account_email_normalise(char *email)
 {
@@ -130,7 +105,7 @@ int account_user_create(struct db *db, const struct actor *a, const struct new_u
 	if (rc == 0)
 		rc = store_user_insert(c, &u, e);
 	if (rc == 0)
-		rc = audit(c, a, "user.create", "user", u.id,
+		rc = audit_record(c, a, "user.create", "user", u.id,
 			   json_pack("{s:s, s:s}", "email", u.email, "role", u.role), e);
 	if (tx_end(c, rc, e) < 0)
 		return -1;
@@ -225,7 +200,7 @@ int account_user_update(struct db *db, const struct actor *a, int64_t id,
 			rc = store_token_revoke_user(c, id, u.updated_at, e);
 	}
 	if (rc == 0) {
-		rc = audit(c, a, "user.update", "user", id, changes, e);
+		rc = audit_record(c, a, "user.update", "user", id, changes, e);
 		changes = NULL;
 	}
 	json_decref(changes);
@@ -268,7 +243,7 @@ int account_password_set(struct db *db, const struct actor *a, int64_t id, const
 	if (rc == 0 && current == NULL)
 		rc = store_session_delete_user(c, id, e);
 	if (rc == 0)
-		rc = audit(c, a, current ? "user.password_change" : "user.password_reset", "user",
+		rc = audit_record(c, a, current ? "user.password_change" : "user.password_reset", "user",
 			   id, NULL, e);
 	return tx_end(c, rc, e);
 }
@@ -326,7 +301,7 @@ static void login_failed(struct db *db, const struct account_policy *pol, struct
 		rc = store_user_update(c, u, &ignored);
 	}
 	if (rc == 0)
-		rc = audit(c, &a, "auth.login_failed", "user", u->id,
+		rc = audit_record(c, &a, "auth.login_failed", "user", u->id,
 			   json_pack("{s:s, s:i}", "reason", why, "failures", u->failed_logins),
 			   &ignored);
 	tx_end(c, rc, &ignored);
@@ -416,7 +391,7 @@ int account_login(struct db *db, const struct account_policy *pol, const char *e
 		rc = store_session_insert(c, hash, &s, e);
 	a = (struct actor){ u.id, u.email, request_id };
 	if (rc == 0)
-		rc = audit(c, &a, "auth.login", "session", s.id,
+		rc = audit_record(c, &a, "auth.login", "session", s.id,
 			   json_pack("{s:b}", "totp", u.totp_enabled), e);
 	if (tx_end(c, rc, e) < 0)
 		return -1;
@@ -441,7 +416,7 @@ int account_logout(struct db *db, const struct actor *a, const char *session_tok
 		return -1;
 	rc = store_session_delete(c, hash, e);
 	if (rc == 0)
-		rc = audit(c, a, "auth.logout", "user", a->user_id, NULL, e);
+		rc = audit_record(c, a, "auth.logout", "user", a->user_id, NULL, e);
 	return tx_end(c, rc, e);
 }
 
@@ -525,7 +500,7 @@ int account_totp_begin(struct db *db, const struct actor *a, int64_t user_id,
 		rc = store_user_update(c, &u, e);
 	}
 	if (rc == 0)
-		rc = audit(c, a, "user.totp_begin", "user", user_id, NULL, e);
+		rc = audit_record(c, a, "user.totp_begin", "user", user_id, NULL, e);
 	if (tx_end(c, rc, e) < 0)
 		return -1;
 	snprintf(uri, 512, "otpauth://totp/vulnflow:%s?secret=%s&issuer=vulnflow&digits=6&period=30",
@@ -558,7 +533,7 @@ int account_totp_confirm(struct db *db, const struct actor *a, int64_t user_id,
 		rc = store_user_update(c, &u, e);
 	}
 	if (rc == 0)
-		rc = audit(c, a, "user.totp_enable", "user", user_id, NULL, e);
+		rc = audit_record(c, a, "user.totp_enable", "user", user_id, NULL, e);
 	return tx_end(c, rc, e);
 }
 
@@ -585,7 +560,7 @@ int account_totp_disable(struct db *db, const struct actor *a, int64_t user_id,
 		rc = store_user_update(c, &u, e);
 	}
 	if (rc == 0)
-		rc = audit(c, a, "user.totp_disable", "user", user_id, NULL, e);
+		rc = audit_record(c, a, "user.totp_disable", "user", user_id, NULL, e);
 	return tx_end(c, rc, e);
 }
 
@@ -626,7 +601,7 @@ int account_token_create(struct db *db, const struct actor *a, int64_t user_id,
 		rc = store_token_insert(c, hash, &t, e);
 	}
 	if (rc == 0)
-		rc = audit(c, a, "token.create", "token", t.id,
+		rc = audit_record(c, a, "token.create", "token", t.id,
 			   json_pack("{s:I, s:s}", "user_id", (json_int_t)user_id, "role", t.role), e);
 	if (tx_end(c, rc, e) < 0) {
 		memset(token_out, 0, CRYPTO_TOKEN_LEN);
@@ -668,7 +643,7 @@ int account_token_revoke(struct db *db, const struct actor *a, int64_t id, int64
 	if (rc == 0)
 		rc = store_token_revoke(c, id, time_now_us(), e);
 	if (rc == 0)
-		rc = audit(c, a, "token.revoke", "token", id, NULL, e);
+		rc = audit_record(c, a, "token.revoke", "token", id, NULL, e);
 	return tx_end(c, rc, e);
 }
 
@@ -709,7 +684,7 @@ int account_org_create(struct db *db, const struct actor *a, const char *name,
 		return -1;
 	rc = store_org_insert(c, &o, e);
 	if (rc == 0)
-		rc = audit(c, a, "org.create", "org", o.id,
+		rc = audit_record(c, a, "org.create", "org", o.id,
 			   json_pack("{s:s, s:s}", "name", o.name, "jurisdiction", o.jurisdiction), e);
 	if (tx_end(c, rc, e) < 0)
 		return -1;

@@ -1,5 +1,6 @@
 /* instance.c - create and open instance directories. */
 #include "service/instance.h"
+#include "service/tlog.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -115,6 +116,8 @@ int instance_init(const struct init_options *o, struct init_result *out, struct 
 	struct actor cli = { 0, "cli", "init" };
 	struct new_user admin = { 0 };
 	struct org org;
+	enum hash_alg log_hash = HASH_ALG_DEFAULT;
+	enum sign_alg log_sig = SIGN_ALG_DEFAULT;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -130,10 +133,18 @@ int instance_init(const struct init_options *o, struct init_result *out, struct 
 		return -1;
 	if (o->role != NULL && config_set(&cfg, "role", o->role, e) < 0)
 		return -1;
+	if (o->cipher != NULL && config_set(&cfg, "storage_cipher", o->cipher, e) < 0)
+		return -1;
+	if (o->log_hash != NULL && hash_alg_from_name(o->log_hash, &log_hash) < 0)
+		return err_set(e, ERR_USAGE, "--log-hash \"%s\" is not sm3 or sha256", o->log_hash);
+	if (o->log_sig != NULL && sign_alg_from_name(o->log_sig, &log_sig) < 0)
+		return err_set(e, ERR_USAGE, "--log-sig \"%s\" is not sm2 or ed25519", o->log_sig);
 	if (make_dir(o->dir, e) < 0 || make_keys(o->dir, e) < 0)
 		return -1;
 	if (instance_open(&in, &cfg, 1, e) < 0)
 		return -1;
+	if (tlog_create(in->db, o->dir, log_hash, log_sig, e) < 0)
+		goto out;
 	if (account_org_create(in->db, &cli, o->org_name ? o->org_name : "Default organisation",
 			       o->jurisdiction ? o->jurisdiction : "CN", &org, e) < 0)
 		goto out;

@@ -4,6 +4,7 @@
  *	DIR/vulnflow.db            the SQLite database, unless `db` names another
  *	DIR/keys/storage.key       32 random bytes: the at-rest encryption key
  *	DIR/keys/signing.key|.pub  the instance's Ed25519 key pair
+ *	DIR/keys/log.key|.pub      the receipt log's key pair (PEM; SM2 or Ed25519)
  */
 #ifndef VF_INSTANCE_H
 #define VF_INSTANCE_H
@@ -25,6 +26,9 @@ struct init_options {
 	const char *org_name;      /* NULL = "Default organisation" */
 	const char *jurisdiction;  /* NULL = "CN" */
 	const char *role;          /* NULL = provider */
+	const char *log_hash;      /* receipt log: "sm3" (NULL) or "sha256" */
+	const char *log_sig;       /* "sm2" (NULL) or "ed25519" */
+	const char *cipher;        /* at rest: "sm4-gcm" (NULL) or "aes-256-gcm" */
 };
 
 struct init_result {

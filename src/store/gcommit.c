@@ -10,6 +10,7 @@
 struct job {
 	gcommit_fn fn;
 	void *arg;
+	gcommit_done_fn done_fn;       /* async: called by the writer, then the job is freed */
 	struct err err;
 	int rc;
 	int done;
@@ -26,16 +27,40 @@ struct gcommit {
 	struct job *head, *tail;
 	int stopping;
 	struct gcommit_stats stats;
+	struct gcommit_hooks hooks;
 };
+
+/* Call the end hook with the batch's job arguments and results. */
+static int end_hook(struct gcommit *g, struct db_conn *c, struct job *batch, struct err *e)
+{
+	size_t n = 0, i = 0;
+	void **args;
+	int *rcs, rc;
+
+	for (struct job *j = batch; j; j = j->next)
+		n++;
+	args = xcalloc(n, sizeof(*args));
+	rcs = xcalloc(n, sizeof(*rcs));
+	for (struct job *j = batch; j; j = j->next, i++) {
+		args[i] = j->arg;
+		rcs[i] = j->rc;
+	}
+	rc = g->hooks.end(c, g->hooks.arg, args, rcs, n, e);
+	free(args);
+	free(rcs);
+	return rc;
+}
 
 /* Run one batch on c; sets each job's rc and err.  Jobs not run because an
  * earlier step failed, and jobs whose batch failed to commit, get that error. */
-static void run_batch(struct db_conn *c, struct job *batch)
+static void run_batch(struct gcommit *g, struct db_conn *c, struct job *batch)
 {
 	struct err e = ERR_INIT;
 
 	if (db_begin(c, &e) < 0)
 		goto fail_all;
+	if (g->hooks.begin && g->hooks.begin(c, g->hooks.arg, &e) < 0)
+		goto rollback_all;
 	for (struct job *j = batch; j; j = j->next) {
 		if (db_savepoint(c, "gc_job", &e) < 0)
 			goto rollback_all;
@@ -45,6 +70,8 @@ static void run_batch(struct db_conn *c, struct job *batch)
 		if (db_savepoint_release(c, "gc_job", &e) < 0)
 			goto rollback_all;
 	}
+	if (g->hooks.end && end_hook(g, c, batch, &e) < 0)
+		goto rollback_all;
 	if (db_commit(c, &e) < 0)
 		goto fail_all;
 	return;
@@ -91,17 +118,30 @@ static void *writer(void *arg)
 				j->err = e;
 			}
 		} else {
-			run_batch(c, batch);
+			run_batch(g, c, batch);
 			db_release(c);
 		}
 
+		/* async jobs first (their memory is ours), then wake the waiters */
+		for (struct job *j = batch, *next; j; j = next) {
+			next = j->next;
+			if (j->done_fn) {
+				j->done_fn(j->arg, j->rc, &j->err);
+				j->arg = NULL;
+			}
+		}
 		pthread_mutex_lock(&g->mu);
 		g->stats.jobs += n;
 		g->stats.batches++;
 		if (n > g->stats.max_batch)
 			g->stats.max_batch = n;
-		for (struct job *j = batch; j; j = j->next)
-			j->done = 1;
+		for (struct job *j = batch, *next; j; j = next) {
+			next = j->next;
+			if (j->done_fn)
+				free(j);
+			else
+				j->done = 1;
+		}
 		pthread_cond_broadcast(&g->done);
 	}
 	pthread_mutex_unlock(&g->mu);
@@ -110,11 +150,19 @@ static void *writer(void *arg)
 
 int gcommit_start(struct gcommit **out, struct db *db, unsigned max_batch, struct err *e)
 {
+	return gcommit_start_hooks(out, db, max_batch, NULL, e);
+}
+
+int gcommit_start_hooks(struct gcommit **out, struct db *db, unsigned max_batch,
+			const struct gcommit_hooks *hooks, struct err *e)
+{
 	struct gcommit *g = xcalloc(1, sizeof(*g));
 
 	*out = NULL;
 	g->db = db;
 	g->max_batch = max_batch ? max_batch : 256;
+	if (hooks)
+		g->hooks = *hooks;
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_cond_init(&g->work, NULL);
 	pthread_cond_init(&g->done, NULL);
@@ -150,6 +198,30 @@ int gcommit_submit(struct gcommit *g, gcommit_fn fn, void *arg, struct err *e)
 	if (j.rc < 0 && e != NULL)
 		*e = j.err;
 	return j.rc;
+}
+
+int gcommit_submit_async(struct gcommit *g, gcommit_fn fn, void *arg, gcommit_done_fn done,
+			 struct err *e)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->fn = fn;
+	j->arg = arg;
+	j->done_fn = done;
+	pthread_mutex_lock(&g->mu);
+	if (g->stopping) {
+		pthread_mutex_unlock(&g->mu);
+		free(j);
+		return err_set(e, ERR_UNAVAILABLE, "writer is shutting down");
+	}
+	if (g->tail)
+		g->tail->next = j;
+	else
+		g->head = j;
+	g->tail = j;
+	pthread_cond_signal(&g->work);
+	pthread_mutex_unlock(&g->mu);
+	return 0;
 }
 
 void gcommit_get_stats(struct gcommit *g, struct gcommit_stats *out)

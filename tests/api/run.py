@@ -294,7 +294,8 @@ class Ctx:
                "--set", f"lockout_threshold={LOCKOUT_THRESHOLD}",
                "--set", f"lockout_base={LOCKOUT_BASE}",
                "--set", f"body_limit={BODY_LIMIT}",
-               "--set", f"request_timeout={REQUEST_TIMEOUT}"]
+               "--set", f"request_timeout={REQUEST_TIMEOUT}",
+               "--set", "intake_rate_limit=0"]
         self.stdout_f = open(self.stdout_path, "w")
         self.stderr_f = open(self.stderr_path, "w")
         self.proc = subprocess.Popen(cmd, stdout=self.stdout_f, stderr=self.stderr_f,
@@ -1834,7 +1835,8 @@ def test_cli_migrate(ctx):
 def test_cli_help_and_usage(ctx):
     for cmd in [[], ["init"], ["serve"], ["migrate"], ["user"], ["token"], ["user", "add"],
                 ["user", "list"], ["token", "create"], ["token", "revoke"], ["score"],
-                ["grade"], ["cwe"]]:
+                ["grade"], ["cwe"], ["report"], ["log"], ["mail"], ["pgp"], ["purl"], ["vers"],
+                ["vers", "compare"], ["vers", "contains"], ["mail", "ingest"]]:
         p = ctx.cli(*cmd, "--help")
         eq(p.returncode, 0, f"`vulnflow {' '.join(cmd + ['--help'])}` exit status")
         check("Usage" in p.stdout or "usage" in p.stdout,
@@ -1844,6 +1846,8 @@ def test_cli_help_and_usage(ctx):
     for cmd in [["init", "--no-such-option"], ["serve", "--no-such-option"],
                 ["migrate", "--bogus"], ["user", "list", "--bogus"], ["token", "list", "--bogus"],
                 ["user", "frobnicate", "--dir", ctx.dir], ["frobnicate"], [],
+                ["log", "frobnicate", "--dir", ctx.dir], ["report", "frobnicate", "--dir", ctx.dir],
+                ["log", "purge", "--dir", ctx.dir], ["report", "show", "--dir", ctx.dir],
                 ["migrate", "--dir", ctx.dir, "extra-arg"]]:
         p = ctx.cli(*cmd)
         eq(p.returncode, 2, f"`vulnflow {' '.join(cmd)}` exit status (stderr {p.stderr[-300:]!r})")
@@ -2117,6 +2121,53 @@ def test_security_txt(ctx):
         shutil.rmtree(d, ignore_errors=True)
 
 
+def test_security_txt_encryption(ctx):
+    """With the organisation's OpenPGP key: security.txt names it and the key is served."""
+    d = tempfile.mkdtemp(prefix="vf-sectxt-pgp-")
+    inst = os.path.join(d, "i")
+    try:
+        eq(ctx.cli("init", "--dir", inst, "--json").returncode, 0, "init")
+        p = ctx.cli("pgp", "init", "--dir", inst, "--name", "Vendor PSIRT", "--email",
+                    "psirt@vendor.example", timeout=120)
+        eq(p.returncode, 0, f"pgp init ({p.stderr!r})")
+        exported = ctx.cli("pgp", "export", "--dir", inst)
+        eq(exported.returncode, 0, "pgp export")
+        for url, want in (("https://vendor.example",
+                           "Encryption: https://vendor.example/.well-known/pgp-key.txt\n"),
+                          ("", "Encryption: openpgp4fpr:")):
+            cmd = [ctx.binary, "serve", "--dir", inst, "--listen", "127.0.0.1:0", "--set",
+                   "security_contact=mailto:psirt@vendor.example"]
+            if url:
+                cmd += ["--set", f"public_url={url}"]
+            srv = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                   text=True)
+            try:
+                port = int(re.search(r":(\d+)/", srv.stdout.readline()).group(1))
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                c.request("GET", "/.well-known/security.txt")
+                body = c.getresponse().read().decode()
+                contains(body, want, f"security.txt Encryption (public_url {url!r})")
+                if not url:
+                    fpr = re.search(r"openpgp4fpr:([0-9A-F]{40})\n", body)
+                    check(fpr, f"an openpgp4fpr URI with a v4 fingerprint: {body!r}")
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                c.request("GET", "/.well-known/pgp-key.txt")
+                r = c.getresponse()
+                key = r.read().decode()
+                eq(r.status, 200, "pgp-key.txt status")
+                eq(r.getheader("Content-Type"), "application/pgp-keys", "pgp-key.txt type")
+                eq(key.strip(), exported.stdout.strip(), "the served key is the exported one")
+            finally:
+                srv.terminate()
+                eq(srv.wait(timeout=10), 0, "second server exit status")
+        r = ctx.api("GET", "/.well-known/pgp-key.txt")
+        expect(r, 404, "no_pgp_key")
+    finally:
+        subprocess.run(["gpgconf", "--homedir", os.path.join(inst, "gnupg"), "--kill", "all"],
+                       capture_output=True)
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def test_cwe_api_and_cli(ctx):
     r = ctx.api("GET", "/api/v1/cwe/79")
     expect(r, 200, what="CWE-79")
@@ -2135,6 +2186,1032 @@ def test_cwe_api_and_cli(ctx):
           f"vulnflow cwe CWE-89 printed {p.stdout!r}")
     eq(ctx.cli("cwe", "99999999").returncode, 1, "unknown CWE exit status")
     eq(ctx.cli("cwe", "x").returncode, 2, "malformed CWE id exit status")
+
+
+# 15. intake: the report channel and the receipt log (issue 3)
+#
+# Receipts, proofs and tree heads are checked with tests/intake/tlogverify.py,
+# a verifier written from docs/internals/tlog.md (RFC 9162) that shares no code
+# with vulnflow; tree-head signatures are checked with the openssl tool.
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(ROOT, "tests", "intake"))
+import tlogverify  # noqa: E402
+
+RECEIPT_KEYS = {"id", "received_at", "received_at_local", "leaf_index", "leaf_hash", "log_id",
+                "signature", "status_token", "disposition", "sth", "audit_path", "entry"}
+STH_KEYS = {"tree_size", "root_hash", "timestamp", "hash_alg", "sig_alg", "signature"}
+HEX64 = r"[0-9a-f]{64}"
+UTC_US = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z"
+LOCAL_US = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+08:00"
+# a valid 1x1 PNG: libmagic says image/png whatever the client declares
+PNG_1X1 = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                        "1f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4f500"
+                        "00000049454e44ae426082")
+ZH_DESC = ("某型号家用路由器的 Web 管理界面存在命令注入漏洞：诊断页面的 ping 参数未经过滤，"
+           "直接拼接进 shell 命令。未经身份验证的攻击者可在局域网内构造请求执行任意命令，"
+           "进而完全控制设备。复现步骤：1. 访问 /cgi-bin/diag；2. 在目标地址中输入 "
+           "\"127.0.0.1; id\"；3. 页面回显 uid=0(root)。影响固件版本 1.0.3 至 1.2.7。\n")
+
+
+def _zh_report(title=None, **over):
+    body = {"title": title or unique("路由器命令注入漏洞"),
+            "description": ZH_DESC,
+            "language": "zh-CN",
+            "product": {"name": "智能路由器", "model": "AX-3000", "version": "1.2.7"},
+            "reporter": {"name": "张伟", "email": unique_email("zhangwei"),
+                         "organization": "某安全实验室", "country": "CN"}}
+    body.update(over)
+    return body
+
+
+def _submit(ctx, body, **kw):
+    return ctx.api("POST", "/api/v1/reports", body, **kw)
+
+
+def _log_info(ctx):
+    """The log's keys and algorithms from `vulnflow log export` (cached), checked
+    against keys/log.pub, with an openssl STH checker."""
+    info = getattr(ctx, "_intake_log", None)
+    if info is None:
+        p = ctx.cli("log", "export", "--dir", ctx.dir)
+        eq(p.returncode, 0, f"vulnflow log export exit status ({p.stderr.strip()!r})")
+        ex = tlogverify.Export(p.stdout)
+        der = subprocess.run(["openssl", "pkey", "-pubin", "-in",
+                              os.path.join(ctx.dir, "keys", "log.pub"), "-outform", "DER"],
+                             capture_output=True, timeout=30).stdout
+        eq(der.hex(), ex.public_key_der.hex(), "keys/log.pub is the exported public_key_der")
+        info = {"export": ex, "checker": ex.checker()}
+        ctx._intake_log = info
+    return info
+
+
+def _export(ctx):
+    p = ctx.cli("log", "export", "--dir", ctx.dir)
+    eq(p.returncode, 0, f"vulnflow log export exit status ({p.stderr.strip()!r})")
+    return tlogverify.Export(p.stdout)
+
+
+def _leaves(ctx, start, end):
+    """Entries (bytes) of leaves [start, end) from GET /api/v1/log/leaves (as an auditor)."""
+    tok = ctx.role_account("auditor")["token"]
+    out = []
+    while start < end:
+        stop = min(end, start + 1000)
+        r = expect(ctx.api("GET", f"/api/v1/log/leaves?start={start}&end={stop}", token=tok),
+                   200, what=f"log leaves {start}..{stop}")
+        got = r.json["leaves"]
+        eq([x["leaf_index"] for x in got], list(range(start, stop)),
+           f"leaf indexes of leaves?start={start}&end={stop}")
+        out += [tlogverify.unhex(x["entry"], f"entry of leaf {x['leaf_index']}", 43)
+                for x in got]
+        start = stop
+    return out
+
+
+def _tree_size(ctx):
+    return expect(ctx.api("GET", "/api/v1/log/sth"), 200).json["tree_size"]
+
+
+def _expected_payload(body, channel, media_types, alg):
+    """The canonical payload vulnflow logs for an accepted report (what its leaf hashes)."""
+    p = {"v": 1, "channel": channel, "title": body["title"], "description": body["description"],
+         "language": body.get("language") or "zh-CN",
+         "product": {k: v for k, v in body["product"].items() if v is not None},
+         "reporter": {k: v for k, v in (body.get("reporter") or {}).items() if v is not None},
+         "attachments": []}
+    for a, mt in zip(body.get("attachments") or [], media_types):
+        data = base64.b64decode(a["data"])
+        o = {"media_type": mt, "size": len(data), "hash": tlogverify.H(alg, data).hex()}
+        if a.get("filename") is not None:
+            o["filename"] = a["filename"]
+        if a.get("content_type") is not None:
+            o["declared_type"] = a["content_type"]
+        p["attachments"].append(o)
+    return p
+
+
+def _rejection_payload(channel, reason, raw, declared, alg):
+    return {"v": 1, "channel": channel, "reason": reason, "received_size": len(raw),
+            "declared_size": declared, "received_hash": tlogverify.H(alg, raw).hex()}
+
+
+def _check_receipt(ctx, resp, channel, what):
+    """A 201 receipt: every field well-formed, and it verifies on its own."""
+    expect(resp, 201, what=what)
+    check(isinstance(resp.json, dict) and set(resp.json) == {"receipt"},
+          f"{what}: body is not {{\"receipt\": ...}}: {resp.text[:300]}")
+    rc = resp.json["receipt"]
+    eq(set(rc), RECEIPT_KEYS, f"{what}: receipt fields")
+    eq(set(rc["sth"]), STH_KEYS, f"{what}: receipt sth fields")
+    check(isinstance(rc["id"], int) and rc["id"] > 0, f"{what}: id {rc['id']!r}")
+    check(re.fullmatch(UTC_US, rc["received_at"]), f"{what}: received_at {rc['received_at']!r}")
+    check(re.fullmatch(LOCAL_US, rc["received_at_local"]),
+          f"{what}: received_at_local {rc['received_at_local']!r}")
+    now_us = int(time.time() * 1e6)
+    at = tlogverify.rfc3339_us(rc["received_at"])
+    check(abs(now_us - at) < 120 * 10**6, f"{what}: received_at {rc['received_at']} is not now")
+    check(isinstance(rc["leaf_index"], int) and rc["leaf_index"] >= 0,
+          f"{what}: leaf_index {rc['leaf_index']!r}")
+    for k in ("leaf_hash", "log_id"):
+        check(re.fullmatch(HEX64, rc[k]), f"{what}: {k} {rc[k]!r} is not 64 lowercase hex")
+    check(re.fullmatch(HEX64, rc["sth"]["root_hash"]), f"{what}: sth.root_hash")
+    check(re.fullmatch(r"[0-9a-f]{86}", rc["entry"]), f"{what}: entry {rc['entry']!r}")
+    check(re.fullmatch(r"vfr_[A-Za-z0-9_-]{20,}", rc["status_token"]),
+          f"{what}: status_token {rc['status_token']!r}")
+    eq(resp.headers.get("Location"), "/api/v1/receipts/" + rc["status_token"],
+       f"{what}: Location header")
+    eq(rc["disposition"], "accepted", f"{what}: disposition")
+    sth = rc["sth"]
+    info = _log_info(ctx)
+    eq(sth["hash_alg"], info["export"].hash_alg, f"{what}: sth.hash_alg")
+    eq(sth["sig_alg"], info["export"].sig_alg, f"{what}: sth.sig_alg")
+    check(isinstance(sth["tree_size"], int) and sth["tree_size"] > rc["leaf_index"],
+          f"{what}: sth.tree_size {sth['tree_size']} does not cover leaf {rc['leaf_index']}")
+    check(abs(sth["timestamp"] - now_us // 1000) < 120000 and sth["timestamp"] >= at // 1000,
+          f"{what}: sth.timestamp {sth['timestamp']} is not just after received_at")
+    sig = tlogverify.unhex(rc["signature"], f"{what}: signature")
+    if sth["sig_alg"] == "sm2":
+        check(sig[0] == 0x30 and 8 <= len(sig) <= 72, f"{what}: SM2 signature {rc['signature']}")
+    else:
+        eq(len(sig), 64, f"{what}: Ed25519 signature length")
+    eq(len(rc["audit_path"]), tlogverify.path_len(rc["leaf_index"], sth["tree_size"]),
+       f"{what}: audit_path length for leaf {rc['leaf_index']} of {sth['tree_size']}")
+    try:
+        en = tlogverify.check_receipt(rc, info["checker"], "sm3", "sm2")
+    except tlogverify.VerifyError as e:
+        raise TestFailure(f"{what}: the receipt does not verify on its own: {e}")
+    eq(tlogverify.CHANNELS[en["channel"]], channel, f"{what}: entry channel")
+    eq(en["disposition"], 0, f"{what}: entry disposition byte")
+    return rc, en
+
+
+def _check_rejection(ctx, resp, status, code, channel, disposition, what, raw=None,
+                     declared=None):
+    """A refused submission: the error, and its leaf in the log (X-Vulnflow-Log-Leaf)."""
+    expect(resp, status, code, what)
+    leaf = resp.headers.get("X-Vulnflow-Log-Leaf")
+    check(leaf is not None and re.fullmatch(r"\d+", leaf),
+          f"{what}: no X-Vulnflow-Log-Leaf header on the refusal: {resp.headers}")
+    check("Location" not in resp.headers, f"{what}: a refusal has a Location header")
+    n = int(leaf)
+    entry = _leaves(ctx, n, n + 1)[0]
+    en = tlogverify.decode_entry(entry)
+    eq(en["disposition"], disposition, f"{what}: disposition byte of leaf {n}")
+    eq(tlogverify.CHANNELS[en["channel"]], channel, f"{what}: channel byte of leaf {n}")
+    check(abs(en["received_at_us"] - time.time() * 1e6) < 120e6,
+          f"{what}: leaf {n} time is not now")
+    if raw is not None:
+        alg = _log_info(ctx)["export"].hash_alg
+        want = _rejection_payload(channel, resp.error_message, raw,
+                                  len(raw) if declared is None else declared, alg)
+        eq(en["payload_hash"].hex(), tlogverify.H(alg, tlogverify.canonical_json(want)).hex(),
+           f"{what}: leaf {n} hashes the refusal (reason, sizes, hash of the bytes received)")
+    return n
+
+
+def _multipart(fields, files):
+    boundary = "----vulnflow-test-" + secrets.token_hex(8)
+    out = bytearray()
+    for name, value in fields:
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                f"{value}\r\n").encode("utf-8")
+    for name, filename, ctype, data in files:
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; "
+                f"filename=\"{filename}\"\r\nContent-Type: {ctype}\r\n\r\n").encode("utf-8")
+        out += data + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return bytes(out), f"multipart/form-data; boundary={boundary}"
+
+
+class _OtherServer:
+    """A second `vulnflow serve` on the fixture's instance with other settings."""
+
+    def __init__(self, ctx, *sets):
+        self.ctx = ctx
+        self.sets = sets
+        self.port = None
+
+    def __enter__(self):
+        cmd = [self.ctx.binary, "serve", "--dir", self.ctx.dir, "--listen", "127.0.0.1:0",
+               "--set", f"conn_timeout={CONN_TIMEOUT}"]
+        for s in self.sets:
+            cmd += ["--set", s]
+        self.err_path = os.path.join(self.ctx.tmp, f"other-{secrets.token_hex(3)}.stderr")
+        self.err_f = open(self.err_path, "w")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.err_f,
+                                     stdin=subprocess.DEVNULL, text=True)
+        try:
+            self.port = tlogverify.wait_listening(self.proc)
+        except tlogverify.VerifyError as e:
+            self.err_f.close()
+            raise TestFailure(f"second server ({' '.join(self.sets)}): {e}") from None
+        return self
+
+    def api(self, *a, **kw):
+        return Ctx.api(self, *a, **kw)       # Ctx.api needs only self.port
+
+    def raw_http(self, *a, **kw):
+        return Ctx.raw_http(self, *a, **kw)
+
+    def __exit__(self, et, ev, tb):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.proc.stdout.close()
+        self.err_f.close()
+        with open(self.err_path, errors="replace") as f:
+            err = f.read()
+        if et is None:
+            for mark in SANITIZER_MARKS:
+                check(mark not in err, f"second server printed a sanitizer report:\n"
+                                       f"{err[err.find(mark) - 200:][:3000]}")
+            eq(rc, 0, "second server's exit status after SIGTERM")
+        return False
+
+
+def test_intake_report_receipt(ctx):
+    """A Chinese report with an attachment: 201 and a receipt that verifies on its own."""
+    body = _zh_report(attachments=[
+        {"filename": "截图.png", "content_type": "application/pdf",
+         "data": base64.b64encode(PNG_1X1).decode()},
+        {"filename": "poc.sh", "content_type": "text/x-shellscript",
+         "data": base64.b64encode("curl 'http://192.168.1.1/cgi-bin/diag?ip=1;id'\n".encode()
+                                  ).decode()}])
+    before = _tree_size(ctx)
+    r = _submit(ctx, body)
+    rc, en = _check_receipt(ctx, r, "api", "POST /api/v1/reports (zh-CN, 2 files)")
+    check(rc["leaf_index"] >= before, f"leaf {rc['leaf_index']} is below the earlier size {before}")
+    # the leaf in the log is the receipt's
+    eq(_leaves(ctx, rc["leaf_index"], rc["leaf_index"] + 1)[0].hex(), rc["entry"],
+       "the log's entry for the receipt's leaf")
+    # the analyst sees the text decrypted; the stored type is libmagic's, not the client's
+    an = ctx.role_account("analyst")["token"]
+    g = expect(ctx.api("GET", f"/api/v1/reports/{rc['id']}", token=an), 200).json
+    for k in ("title", "description", "language", "product", "reporter"):
+        eq(g[k], body[k], f"report {k} read back")
+    eq(g["leaf_index"], rc["leaf_index"], "report leaf_index")
+    eq(g["received_at"], rc["received_at"], "report received_at")
+    eq(g["status"], "received", "report status")
+    eq([a["filename"] for a in g["attachments"]], ["截图.png", "poc.sh"], "attachment names")
+    eq(g["attachments"][0]["media_type"], "image/png", "detected type of the PNG sent as PDF")
+    eq(g["attachments"][0]["declared_type"], "application/pdf", "declared type kept")
+    eq([a["size"] for a in g["attachments"]],
+       [len(base64.b64decode(a["data"])) for a in body["attachments"]], "attachment sizes")
+    # the leaf binds the report: H(canonical payload) is in the entry
+    alg = _log_info(ctx)["export"].hash_alg
+    want = _expected_payload(body, "api", [a["media_type"] for a in g["attachments"]], alg)
+    eq(en["payload_hash"].hex(), tlogverify.H(alg, tlogverify.canonical_json(want)).hex(),
+       "entry bytes 11-42 are the hash of the report's canonical payload")
+    # the files come back byte for byte, as downloads
+    for i, a in enumerate(body["attachments"], 1):
+        d = ctx.api("GET", f"/api/v1/reports/{rc['id']}/attachments/{i}", token=an)
+        expect(d, 200, what=f"attachment {i}")
+        eq(d.body, base64.b64decode(a["data"]), f"attachment {i} bytes")
+        eq(d.headers.get("Content-Type"), "application/octet-stream", f"attachment {i} type")
+        contains(d.headers.get("Content-Disposition"), "attachment", f"attachment {i}")
+    eq(ctx.api("GET", f"/api/v1/reports/{rc['id']}/attachments/1", token=an)
+       .headers.get("X-Vulnflow-Media-Type"), "image/png", "X-Vulnflow-Media-Type")
+    expect(ctx.api("GET", f"/api/v1/reports/{rc['id']}/attachments/3", token=an), 404,
+           what="attachment 3 of 2")
+    expect(ctx.api("GET", f"/api/v1/reports/{rc['id']}/attachments/1",
+                   token=ctx.role_account("reporter")["token"]), 403, "forbidden",
+           "a reporter downloading an attachment")
+    # an English report without reporter or attachments is fine too
+    r = _submit(ctx, {"title": unique("XSS in admin panel"), "description": "Stored XSS.",
+                      "language": "en", "product": {"name": "Panel"}})
+    rc2, _ = _check_receipt(ctx, r, "api", "minimal English report")
+    check(rc2["leaf_index"] > rc["leaf_index"], "leaf indexes grow")
+
+
+def test_intake_receipt_verifier_rejects_forgeries(ctx):
+    """The test's own verifier is not vacuous: altered receipts fail it."""
+    rc, _ = _check_receipt(ctx, _submit(ctx, _zh_report()), "api", "receipt to alter")
+    chk = _log_info(ctx)["checker"]
+
+    def flip(h, i=0):
+        b = bytearray(bytes.fromhex(h))
+        b[i] ^= 1
+        return b.hex()
+
+    forgeries = []
+    f = json.loads(json.dumps(rc))
+    f["entry"] = flip(f["entry"], 20)
+    forgeries.append(("entry", f))
+    f = json.loads(json.dumps(rc))
+    f["sth"]["root_hash"] = flip(f["sth"]["root_hash"])
+    forgeries.append(("root", f))
+    f = json.loads(json.dumps(rc))
+    f["sth"]["timestamp"] += 1
+    forgeries.append(("timestamp", f))
+    f = json.loads(json.dumps(rc))
+    f["sth"]["signature"] = f["signature"] = flip(f["signature"], len(f["signature"]) // 2 - 3)
+    forgeries.append(("signature", f))
+    f = json.loads(json.dumps(rc))
+    f["sth"]["tree_size"] += 1
+    forgeries.append(("tree_size", f))
+    if rc["audit_path"]:
+        f = json.loads(json.dumps(rc))
+        f["audit_path"][0] = flip(f["audit_path"][0])
+        forgeries.append(("audit_path", f))
+    for what, f in forgeries:
+        try:
+            tlogverify.check_receipt(f, chk)
+            ok = True
+        except tlogverify.VerifyError:
+            ok = False
+        check(not ok, f"a receipt with an altered {what} still verifies")
+    key = os.stat(os.path.join(ctx.dir, "keys", "log.key"))
+    eq(key.st_mode & 0o777, 0o600, "keys/log.key mode")
+
+
+def test_intake_form_chinese_filename(ctx):
+    title = unique("固件升级接口未校验签名")
+    fields = [("title", title), ("description", "升级包只校验 MD5，可被替换为恶意固件。"),
+              ("language", "zh-CN"), ("product_name", "工业网关"), ("product_model", "GW-8"),
+              ("product_version", "3.1"), ("reporter_name", "李娜"),
+              ("reporter_email", unique_email("lina")), ("reporter_organization", "高校实验室"),
+              ("reporter_country", "CN")]
+    data = "漏洞证明：\n$ ./exploit.py --target 10.0.0.1\n".encode("utf-8")
+    # the empty, nameless part a browser sends for a file input left empty is no file
+    raw, ct = _multipart(fields, [("file", "漏洞证明.txt", "text/plain", data),
+                                  ("file", "抓包.png", "image/png", PNG_1X1),
+                                  ("file", "", "application/octet-stream", b"")])
+    r = ctx.api("POST", "/api/v1/reports", raw=raw, content_type=ct)
+    rc, en = _check_receipt(ctx, r, "form", "multipart report")
+    an = ctx.role_account("analyst")["token"]
+    g = expect(ctx.api("GET", f"/api/v1/reports/{rc['id']}", token=an), 200).json
+    eq(g["title"], title, "form title")
+    eq(g["channel"], "form", "form channel")
+    eq(g["product"], {"name": "工业网关", "model": "GW-8", "version": "3.1"}, "form product")
+    eq(g["reporter"]["name"], "李娜", "form reporter name")
+    eq([a["filename"] for a in g["attachments"]], ["漏洞证明.txt", "抓包.png"],
+       "Chinese file names kept")
+    eq(g["attachments"][1]["media_type"], "image/png", "form PNG type")
+    d = expect(ctx.api("GET", f"/api/v1/reports/{rc['id']}/attachments/1", token=an), 200)
+    eq(d.body, data, "form attachment bytes")
+    # a form with a bad field is refused and logged on the form channel
+    raw, ct = _multipart([("title", title), ("description", "x"), ("product_name", "P"),
+                          ("reporter_country", "China")], [])
+    r = ctx.api("POST", "/api/v1/reports", raw=raw, content_type=ct)
+    n = _check_rejection(ctx, r, 422, "invalid_field", "form", 1, "form with a bad country",
+                         raw=raw)
+    contains(r.error_message, "reporter.country", "bad country message")
+    check(n > rc["leaf_index"], "refusal leaf after the report's")
+
+
+def test_intake_validation_errors(ctx):
+    """Each refusal: the right status and code, and a rejected leaf in the log."""
+    good = _zh_report()
+
+    def with_(**over):
+        b = json.loads(json.dumps(good))
+        for k, v in over.items():
+            if "." in k:
+                a, c = k.split(".")
+                b[a][c] = v
+            elif v is None:
+                b.pop(k, None)
+            else:
+                b[k] = v
+        return json.dumps(b, ensure_ascii=False).encode()
+
+    cases = [
+        ("title over 200 characters", with_(title="漏" * 201), None, 422, "invalid_field",
+         "title"),
+        ("title on two lines", with_(title="a\nb"), None, 422, "invalid_field", "title"),
+        ("no title", with_(title=None), None, 422, "missing_field", "title"),
+        ("empty description", with_(description=""), None, 422, "invalid_field",
+         "description"),
+        ("description over 100000 characters", with_(description="长" * 100001), None, 422,
+         "invalid_field", "description"),
+        ("language fr", with_(language="fr"), None, 422, "invalid_field", "language"),
+        ("language zh", with_(language="zh"), None, 422, "invalid_field", "language"),
+        ("country cn", with_(**{"reporter.country": "cn"}), None, 422, "invalid_field",
+         "reporter.country"),
+        ("country CHN", with_(**{"reporter.country": "CHN"}), None, 422, "invalid_field",
+         "reporter.country"),
+        ("e-mail without @", with_(**{"reporter.email": "zhangwei.example.cn"}), None, 422,
+         "invalid_field", "reporter.email"),
+        ("e-mail with two @", with_(**{"reporter.email": "a@b@c.cn"}), None, 422,
+         "invalid_field", "reporter.email"),
+        ("unknown field", with_(severity="critical"), None, 422, "unknown_field", "severity"),
+        ("unknown product field", with_(**{"product.vendor": "X"}), None, 422,
+         "unknown_field", "product.vendor"),
+        ("no product", with_(product=None), None, 422, "missing_field", "product"),
+        ("title a number", with_(title=5), None, 422, "invalid_field", "title"),
+        ("attachment not base64",
+         with_(attachments=[{"filename": "a", "data": "***not base64***"}]), None, 422,
+         "invalid_field", "attachments"),
+        ("not JSON", b'{"title": "\xe6\xbc\x8f', None, 400, "malformed_json", None),
+        ("duplicate keys", b'{"title":"a","title":"b","description":"d","product":{"name":"p"}}',
+         None, 400, "malformed_json", None),
+        ("a JSON array", b"[]", None, 422, "invalid_field", None),
+        ("NUL in the title", b'{"title":"a\\u0000b","description":"d","product":{"name":"p"}}',
+         None, 400, "malformed_json", None),
+        ("a control character in the title",
+         b'{"title":"a\\u0007b","description":"d","product":{"name":"p"}}', None, 422,
+         "invalid_field", "title"),
+        ("invalid UTF-8", b'{"title":"\xff\xfe","description":"d","product":{"name":"p"}}',
+         None, 400, "malformed_json", None),
+        ("text/plain", with_(), "text/plain", 415, "unsupported_media_type", "text/plain"),
+        ("no content type", with_(), None, 415, "unsupported_media_type", None),
+        ("form-urlencoded", b"title=x&description=y", "application/x-www-form-urlencoded", 415,
+         "unsupported_media_type", None),
+    ]
+    leaves = []
+    for what, raw, ctype, status, code, needle in cases:
+        if what == "no content type":
+            r = ctx.api("POST", "/api/v1/reports", raw=raw, content_type=None)
+        else:
+            r = ctx.api("POST", "/api/v1/reports", raw=raw,
+                        content_type=ctype or "application/json")
+        n = _check_rejection(ctx, r, status, code, "api", 1, what, raw=raw)
+        if needle:
+            contains(r.error_message, needle, f"{what}: message names the field")
+        leaves.append(n)
+    eq(len(set(leaves)), len(cases), "one leaf per refusal")
+    eq(leaves, sorted(leaves), "refusal leaves in order")
+    # the boundaries are accepted
+    _check_receipt(ctx, _submit(ctx, _zh_report(title="漏" * 200)), "api", "200-char title")
+    _check_receipt(ctx, _submit(ctx, _zh_report(description="x")), "api", "1-char description")
+
+
+def test_intake_too_large(ctx):
+    """Over intake_body_limit (32 MiB by default): 413 at once, and a too-large leaf."""
+    declared = 40 * 1024 * 1024
+    head = (f"POST /api/v1/reports HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {declared}\r\n\r\n").encode()
+    t0 = time.time()
+    r = ctx.raw_http(head, "POST", "/api/v1/reports")
+    check(time.time() - t0 < 10, "the oversize refusal waited for the body")
+    eq(r.status, 413, f"declared 40 MiB submission: {r.brief()}")
+    n = _check_rejection(ctx, r, 413, None, "api", 2, "declared 40 MiB", raw=b"",
+                         declared=declared)
+    contains(r.error_message, "33554432", "413 message names the limit")
+    check(n >= 0, "leaf index")
+    eq(r.error_code, "payload_too_large",
+       "error code of an oversize submission (every other route says payload_too_large)")
+
+
+def test_intake_status_by_token(ctx):
+    rc, _ = _check_receipt(ctx, _submit(ctx, _zh_report()), "api", "report for status")
+    r = expect(ctx.api("GET", f"/api/v1/receipts/{rc['status_token']}"), 200)
+    eq(r.json["id"], rc["id"], "status id")
+    eq(r.json["status"], "received", "status")
+    eq(r.json["leaf_index"], rc["leaf_index"], "status leaf_index")
+    eq(r.json["received_at"], rc["received_at"], "status received_at")
+    eq(r.json["received_at_local"], rc["received_at_local"], "status received_at_local")
+    eq(r.json["log_id"], rc["log_id"], "status log_id")
+    check("title" not in r.json and "description" not in r.json,
+          f"the status page shows the report text: {r.json}")
+    tok = rc["status_token"]
+    altered = tok[:-1] + ("A" if tok[-1] != "A" else "B")
+    for bad in ["vfr_" + secrets.token_urlsafe(32), altered, "nope", "vfr_", "x" * 70]:
+        expect(ctx.api("GET", f"/api/v1/receipts/{bad}"), 404, "not_found", f"token {bad!r}")
+
+
+def test_intake_analyst_list_show_spam(ctx):
+    an = ctx.role_account("analyst")["token"]
+    body = _zh_report()
+    rc, _ = _check_receipt(ctx, _submit(ctx, body), "api", "report to mark spam")
+    q = expect(ctx.api("GET", "/api/v1/reports?status=received&limit=500", token=an), 200).json
+    mine = [x for x in q["items"] if x["id"] == rc["id"]]
+    eq(len(mine), 1, "the new report is in the received queue")
+    eq(mine[0]["title"], body["title"], "queue title (decrypted)")
+    eq(mine[0]["status"], "received", "queue status")
+    ids = [x["id"] for x in q["items"]]
+    eq(ids, sorted(ids, reverse=True), "queue newest first")
+    expect(ctx.api("POST", f"/api/v1/reports/{rc['id']}/spam", {"spam": True}, token=an), 422,
+           what="spam without a reason")
+    expect(ctx.api("POST", f"/api/v1/reports/{rc['id']}/spam", {"spam": True, "reason": "x"},
+                   token=ctx.role_account("reporter")["token"]), 403, "forbidden",
+           "a reporter marking spam")
+    expect(ctx.api("POST", f"/api/v1/reports/{rc['id']}/spam", {"spam": True, "reason": "x"},
+                   token=ctx.role_account("auditor")["token"]), 403, "forbidden",
+           "an auditor marking spam")
+    expect(ctx.api("POST", "/api/v1/reports/999999999/spam", {"spam": True, "reason": "x"},
+                   token=an), 404, what="spam of an unknown report")
+    r = expect(ctx.api("POST", f"/api/v1/reports/{rc['id']}/spam",
+                       {"spam": True, "reason": "广告推广"}, token=an), 200)
+    eq(r.json, {"id": rc["id"], "status": "spam"}, "spam reply")
+    q = expect(ctx.api("GET", "/api/v1/reports?status=received&limit=500", token=an), 200).json
+    check(rc["id"] not in [x["id"] for x in q["items"]], "a spam report is still in the queue")
+    q = expect(ctx.api("GET", "/api/v1/reports?status=spam&limit=500", token=an), 200).json
+    sp = [x for x in q["items"] if x["id"] == rc["id"]]
+    eq(len(sp), 1, "the report is listed as spam")
+    eq(sp[0].get("spam_reason"), "广告推广", "spam reason")
+    g = expect(ctx.api("GET", f"/api/v1/reports/{rc['id']}", token=an), 200).json
+    eq(g["status"], "spam", "report status after spam")
+    eq(g["title"], body["title"], "a spam report is still readable")
+    # the reporter still sees "received"; the log keeps the leaf unchanged
+    eq(expect(ctx.api("GET", f"/api/v1/receipts/{rc['status_token']}"), 200).json["status"],
+       "received", "status by token of a spam report")
+    eq(_leaves(ctx, rc["leaf_index"], rc["leaf_index"] + 1)[0].hex(), rc["entry"],
+       "the spam report's leaf is unchanged")
+    p = ctx.cli("log", "verify", "--dir", ctx.dir)
+    eq(p.returncode, 0, f"log verify after spam: {p.stdout[-500:]} {p.stderr[-500:]}")
+    # and back
+    r = expect(ctx.api("POST", f"/api/v1/reports/{rc['id']}/spam", {"spam": False}, token=an),
+               200)
+    eq(r.json["status"], "received", "unspam reply")
+    q = expect(ctx.api("GET", "/api/v1/reports?status=received&limit=500", token=an), 200).json
+    check(rc["id"] in [x["id"] for x in q["items"]], "an unspammed report is back in the queue")
+    # the queue needs a login and a capability; bad filters are refused
+    expect(ctx.api("GET", "/api/v1/reports"), 401, "unauthenticated")
+    expect(ctx.api("GET", "/api/v1/reports?status=open", token=an), 422, "invalid_parameter")
+    expect(ctx.api("GET", "/api/v1/reports?limit=0", token=an), 422, "invalid_parameter")
+    expect(ctx.api("GET", "/api/v1/reports/999999999", token=an), 404, what="unknown report")
+    page = expect(ctx.api("GET", "/api/v1/reports?limit=2", token=an), 200).json
+    eq(len(page["items"]), 2, "limit=2")
+    nxt = expect(ctx.api("GET", f"/api/v1/reports?limit=2&before={page['next_before']}",
+                         token=an), 200).json
+    check(all(x["id"] < page["items"][-1]["id"] for x in nxt["items"]), "before= pages on")
+
+
+def test_intake_reporter_sees_own(ctx):
+    a = ctx.create_user("reporter")
+    b = ctx.create_user("reporter")
+    ta, tb = ctx.token_for(a), ctx.token_for(b)
+    ra = [_check_receipt(ctx, _submit(ctx, _zh_report(), token=ta), "api", "A's report")[0]
+          for _ in range(2)]
+    rb = _check_receipt(ctx, _submit(ctx, _zh_report(), token=tb), "api", "B's report")[0]
+    anon = _check_receipt(ctx, _submit(ctx, _zh_report()), "api", "anonymous report")[0]
+    la = expect(ctx.api("GET", "/api/v1/reports?limit=500", token=ta), 200).json["items"]
+    eq(sorted(x["id"] for x in la), sorted(x["id"] for x in ra), "reporter A's list")
+    lb = expect(ctx.api("GET", "/api/v1/reports?limit=500", token=tb), 200).json["items"]
+    eq([x["id"] for x in lb], [rb["id"]], "reporter B's list")
+    g = expect(ctx.api("GET", f"/api/v1/reports/{ra[0]['id']}", token=ta), 200).json
+    eq(g["id"], ra[0]["id"], "A reads own report")
+    for other in (rb, anon):
+        expect(ctx.api("GET", f"/api/v1/reports/{other['id']}", token=ta), 404,
+               what="A reading a report that is not A's")
+    # a cookie session counts only with its CSRF token
+    s = ctx.session(a["email"], a["password"])
+    no_csrf = _check_receipt(ctx, _submit(ctx, _zh_report(), session=s, csrf=None), "api",
+                             "cookie submission without CSRF")[0]
+    with_csrf = _check_receipt(ctx, _submit(ctx, _zh_report(), session=s), "api",
+                               "cookie submission with CSRF")[0]
+    la = {x["id"] for x in expect(ctx.api("GET", "/api/v1/reports?limit=500", token=ta),
+                                  200).json["items"]}
+    check(with_csrf["id"] in la, "a CSRF-checked cookie submission is in the reporter's list")
+    check(no_csrf["id"] not in la, "a cookie submission without CSRF was attributed")
+    an = ctx.role_account("analyst")["token"]
+    al = {x["id"] for x in expect(ctx.api("GET", "/api/v1/reports?limit=500", token=an),
+                                  200).json["items"]}
+    check({x["id"] for x in ra + [rb, anon]} <= al, "the analyst sees every report")
+
+
+def test_intake_audit_report_read(ctx):
+    acct = ctx.role_account("analyst")
+    rc, _ = _check_receipt(ctx, _submit(ctx, _zh_report(attachments=[
+        {"filename": "a.png", "data": base64.b64encode(PNG_1X1).decode()}])), "api", "audited")
+    rid = "rr-" + secrets.token_hex(6)
+    g = expect(ctx.api("GET", f"/api/v1/reports/{rc['id']}", token=acct["token"],
+                       headers={"X-Request-Id": rid}), 200).json
+    evs = _find_events(ctx, "report.read", lambda e: e["request_id"] == rid)
+    eq(len(evs), 1, "report.read events for the read")
+    eq(evs[0]["actor"], acct["email"], "report.read actor")
+    eq(evs[0]["object_type"], "report", "report.read object_type")
+    eq(str(evs[0]["object_id"]), str(rc["id"]), "report.read object_id")
+    rid2 = "ra-" + secrets.token_hex(6)
+    expect(ctx.api("GET", f"/api/v1/reports/{rc['id']}/attachments/1", token=acct["token"],
+                   headers={"X-Request-Id": rid2}), 200)
+    evs = _find_events(ctx, "report.attachment.read", lambda e: e["request_id"] == rid2)
+    eq(len(evs), 1, "report.attachment.read events")
+    eq(str(evs[0]["object_id"]), str(rc["id"]), "report.attachment.read object_id")
+    rid3 = "rs-" + secrets.token_hex(6)
+    expect(ctx.api("POST", f"/api/v1/reports/{rc['id']}/spam", {"spam": True, "reason": "测试"},
+                   token=acct["token"], headers={"X-Request-Id": rid3}), 200)
+    evs = _find_events(ctx, "report.spam", lambda e: e["request_id"] == rid3)
+    eq(len(evs), 1, "report.spam events")
+    eq(evs[0]["detail"].get("reason"), "测试", "report.spam reason")
+    # the CLI's read is audited too
+    p = ctx.cli("report", "show", rc["id"], "--dir", ctx.dir)
+    eq(p.returncode, 0, f"report show exit status ({p.stderr!r})")
+    eq(json.loads(p.stdout)["title"], g["title"], "report show title")
+    evs = _find_events(ctx, "report.read", lambda e: str(e["object_id"]) == str(rc["id"]))
+    check(len(evs) >= 2, f"report.read events for report {rc['id']}: {len(evs)}")
+
+
+def test_intake_reporter_never_sees_spam(ctx):
+    """Spam is an internal mark: the reporter's own list and report say "received"."""
+    a = ctx.create_user("reporter")
+    ta = ctx.token_for(a)
+    rc, _ = _check_receipt(ctx, _submit(ctx, _zh_report(), token=ta), "api", "report")
+    expect(ctx.api("POST", f"/api/v1/reports/{rc['id']}/spam", {"spam": True, "reason": "内部备注"},
+                   token=ctx.role_account("analyst")["token"]), 200)
+    eq(expect(ctx.api("GET", f"/api/v1/receipts/{rc['status_token']}"), 200).json["status"],
+       "received", "status by token")
+    own = [x for x in expect(ctx.api("GET", "/api/v1/reports?limit=500", token=ta), 200)
+           .json["items"] if x["id"] == rc["id"]]
+    eq(len(own), 1, "the reporter still lists the report")
+    eq(own[0]["status"], "received", "status in the reporter's own list")
+    check("spam_reason" not in own[0], f"the reporter's list shows the spam reason: {own[0]}")
+    g = expect(ctx.api("GET", f"/api/v1/reports/{rc['id']}", token=ta), 200).json
+    eq(g["status"], "received", "status of the reporter's own report")
+    check("spam_reason" not in g, f"the reporter's report shows the spam reason: {g}")
+    rec = expect(ctx.api("GET", "/api/v1/reports?status=received&limit=500", token=ta),
+                 200).json["items"]
+    check(rc["id"] in [x["id"] for x in rec], "?status=received hides a spam-marked report "
+                                               "from its reporter")
+    r = ctx.api("GET", "/api/v1/reports?status=spam&limit=500", token=ta)
+    check(r.status == 422 or (r.status == 200 and rc["id"] not in
+                              [x["id"] for x in r.json["items"]]),
+          f"?status=spam tells the reporter which of their reports are spam: {r.brief()}")
+
+
+def test_intake_denied_read_not_audited_as_read(ctx):
+    """A reporter asking for someone else's report gets 404, and the audit trail does
+    not record a read (nothing was disclosed)."""
+    a = ctx.create_user("reporter")
+    ta = ctx.token_for(a)
+    rc, _ = _check_receipt(ctx, _submit(ctx, _zh_report()), "api", "someone else's report")
+    rid = "rd-" + secrets.token_hex(6)
+    expect(ctx.api("GET", f"/api/v1/reports/{rc['id']}", token=ta,
+                   headers={"X-Request-Id": rid}), 404, what="reading another's report")
+    evs = _find_events(ctx, "report.read", lambda e: e["request_id"] == rid)
+    eq(evs, [], "report.read events written for a refused read")
+
+
+def test_intake_proofs_every_leaf(ctx):
+    """Every leaf's inclusion proof and many consistency proofs, against the test's
+    own RFC 9162 tree and the signed tree heads."""
+    while _tree_size(ctx) < 40:
+        _check_receipt(ctx, _submit(ctx, _zh_report()), "api", "filler report")
+    sth = expect(ctx.api("GET", "/api/v1/log/sth"), 200).json
+    eq(set(sth), STH_KEYS | {"log_id"}, "GET /log/sth fields")
+    ex = _export(ctx)
+    info = _log_info(ctx)
+    n = sth["tree_size"]
+    check(ex.tree_size >= n, f"export tree_size {ex.tree_size} < STH {n}")
+    try:
+        tree = ex.tree()
+    except tlogverify.VerifyError as e:
+        raise TestFailure(f"the exported log: {e}")
+    eq([e.hex() for e in _leaves(ctx, 0, ex.tree_size)], [e.hex() for e in ex.entries],
+       "GET /log/leaves entries equal the export's")
+    chk = info["checker"]
+    check(chk.ok(n, sth["timestamp"], sth["root_hash"], sth["signature"]),
+          "openssl does not verify the latest STH's signature")
+    eq(sth["log_id"], chk.log_id, "STH log_id")
+    eq(sth["root_hash"], tree.root(n).hex(), f"latest STH root is MTH of {n} leaves")
+    # every exported tree head: its root is the tree's, its signature verifies
+    sizes = set()
+    for s in ex.sths:
+        eq(s["root_hash"], tree.root(s["tree_size"]).hex(),
+           f"exported STH of size {s['tree_size']}: root")
+        check(chk.ok(s["tree_size"], s["timestamp"], s["root_hash"], s["signature"]),
+              f"exported STH of size {s['tree_size']}: signature")
+        if s["tree_size"] <= n:
+            sizes.add(s["tree_size"])
+    ts = [s["timestamp"] for s in ex.sths]
+    eq(ts, sorted(ts), "tree heads in time order")
+    roots = {size: tree.root(size) for size in range(1, n + 1)}
+    # every leaf in the latest tree, and every leaf in a few smaller signed trees
+    for m in range(n):
+        r = expect(ctx.api("GET", f"/api/v1/log/proof/inclusion?leaf_index={m}&tree_size={n}"),
+                   200).json
+        eq((r["leaf_index"], r["tree_size"]), (m, n), "inclusion reply indexes")
+        path = [tlogverify.unhex(h, "path", 32) for h in r["audit_path"]]
+        eq(r["audit_path"], [h.hex() for h in tree.path(m, n)], f"inclusion path {m} of {n}")
+        check(tlogverify.verify_inclusion(tree.alg, tree.leaves[m], m, n, path, roots[n]),
+              f"inclusion proof of leaf {m} in {n} does not verify")
+    few = sorted(sizes)[:: max(1, len(sizes) // 6)][:8]
+    for size in few:
+        for m in range(0, size, max(1, size // 7)):
+            r = expect(ctx.api("GET", f"/api/v1/log/proof/inclusion?leaf_index={m}"
+                                      f"&tree_size={size}"), 200).json
+            path = [tlogverify.unhex(h, "path", 32) for h in r["audit_path"]]
+            check(tlogverify.verify_inclusion(tree.alg, tree.leaves[m], m, size, path,
+                                              roots[size]),
+                  f"inclusion proof of leaf {m} in signed tree {size} does not verify")
+    # consistency between many pairs
+    pts = sorted({1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, n // 2, n - 1, n}
+                 | set(few))
+    pts = [p for p in pts if 1 <= p <= n]
+    pairs = 0
+    for i, first in enumerate(pts):
+        for second in pts[i:]:
+            r = expect(ctx.api("GET", f"/api/v1/log/proof/consistency?first={first}"
+                                      f"&second={second}"), 200).json
+            eq((r["first"], r["second"]), (first, second), "consistency reply sizes")
+            proof = [tlogverify.unhex(h, "proof", 32) for h in r["proof"]]
+            eq(r["proof"], [h.hex() for h in tree.proof(first, second)],
+               f"consistency proof {first} -> {second}")
+            check(tlogverify.verify_consistency(tree.alg, first, second, roots[first],
+                                                roots[second], proof),
+                  f"consistency proof {first} -> {second} does not verify")
+            if first < second:
+                check(not tlogverify.verify_consistency(tree.alg, first, second, roots[first],
+                                                        bytes(32), proof),
+                      f"consistency proof {first} -> {second} verifies a wrong root")
+            pairs += 1
+    check(pairs >= 150, f"only {pairs} consistency pairs checked")
+
+
+def test_intake_proof_bad_parameters(ctx):
+    n = _tree_size(ctx)
+    for q in [f"leaf_index={n}&tree_size={n}", f"leaf_index=0&tree_size={n + 1}",
+              "leaf_index=0&tree_size=0", "leaf_index=-1&tree_size=2", "leaf_index=x&tree_size=2",
+              "leaf_index=1.5&tree_size=2", "leaf_index=&tree_size=2", "tree_size=2",
+              "leaf_index=0", "", f"leaf_index=0&tree_size={n + 1000000}"]:
+        r = expect(ctx.api("GET", "/api/v1/log/proof/inclusion?" + q), 422, None,
+                   f"inclusion ?{q}")
+        check(r.error_code in ("invalid_parameter", "missing_parameter", "invalid_field"),
+              f"inclusion ?{q}: code {r.error_code}")
+    for q in ["first=0&second=2", "first=2&second=1", f"first=1&second={n + 1}",
+              "first=a&second=2", "first=1", "second=2", "first=-3&second=2", ""]:
+        r = expect(ctx.api("GET", "/api/v1/log/proof/consistency?" + q), 422, None,
+                   f"consistency ?{q}")
+        check(r.error_code in ("invalid_parameter", "missing_parameter", "invalid_field"),
+              f"consistency ?{q}: code {r.error_code}")
+    au = ctx.role_account("auditor")["token"]
+    for q in ["start=5&end=5", "start=5&end=4", "start=0&end=1001", "start=-1&end=3",
+              "start=0", "end=3"]:
+        expect(ctx.api("GET", "/api/v1/log/leaves?" + q, token=au), 422, None, f"leaves ?{q}")
+    expect(ctx.api("GET", "/api/v1/log/leaves?start=0&end=1"), 401, "unauthenticated")
+    for role in ("reporter", "analyst"):
+        expect(ctx.api("GET", "/api/v1/log/leaves?start=0&end=1",
+                       token=ctx.role_account(role)["token"]), 403, "forbidden",
+               f"{role} reading leaves")
+    # past the end of the log: only what exists
+    r = expect(ctx.api("GET", f"/api/v1/log/leaves?start={max(0, n - 2)}&end={n + 5}",
+                       token=au), 200).json
+    eq([x["leaf_index"] for x in r["leaves"]], list(range(max(0, n - 2), n)),
+       "leaves past the end")
+
+
+def test_intake_proof_parameter_overflow(ctx):
+    """A number beyond int64 is not a tree size (it must not be read as INT64_MAX)."""
+    for q in ["leaf_index=0&tree_size=99999999999999999999",
+              "leaf_index=99999999999999999999&tree_size=1"]:
+        expect(ctx.api("GET", "/api/v1/log/proof/inclusion?" + q), 422, "invalid_parameter",
+               f"inclusion ?{q}")
+    expect(ctx.api("GET", "/api/v1/log/proof/consistency?first=1&second=99999999999999999999"),
+           422, "invalid_parameter", "consistency second=1e20")
+
+
+def _metric_value(text, name, labels=None):
+    lab = "" if labels is None else "{" + ",".join(f'{k}="{v}"' for k, v in labels) + "}"
+    m = re.search(r"^" + re.escape(name + lab) + r" ([-+0-9.eE]+)$", text, re.M)
+    return None if m is None else float(m.group(1))
+
+
+def test_intake_metrics(ctx):
+    def get():
+        return expect(ctx.api("GET", "/metrics"), 200).text
+
+    t0 = get()
+    for name in ("intake_received_total", "tlog_tree_size", "tlog_sth_age_seconds"):
+        check(re.search(r"^# TYPE " + name + r" (counter|gauge)$", t0, re.M),
+              f"/metrics has no TYPE line for {name}:\n{t0[-2000:]}")
+    keys = [("api", "accepted"), ("api", "rejected_invalid"), ("api", "rejected_too_large"),
+            ("form", "accepted")]
+    before = {k: _metric_value(t0, "intake_received_total",
+                               [("channel", k[0]), ("disposition", k[1])]) for k in keys}
+    for k, v in before.items():
+        check(v is not None, f"/metrics lacks intake_received_total{{channel=\"{k[0]}\","
+                             f"disposition=\"{k[1]}\"}}")
+    _check_receipt(ctx, _submit(ctx, _zh_report()), "api", "metrics: accepted")
+    _check_receipt(ctx, _submit(ctx, _zh_report()), "api", "metrics: accepted")
+    expect(_submit(ctx, {"title": "x"}), 422)
+    raw, ct = _multipart([("title", unique("t")), ("description", "d"), ("product_name", "p")],
+                         [])
+    _check_receipt(ctx, ctx.api("POST", "/api/v1/reports", raw=raw, content_type=ct), "form",
+                   "metrics: form")
+    t1 = get()
+    after = {k: _metric_value(t1, "intake_received_total",
+                              [("channel", k[0]), ("disposition", k[1])]) for k in keys}
+    eq(after[("api", "accepted")] - before[("api", "accepted")], 2, "api accepted counter")
+    eq(after[("api", "rejected_invalid")] - before[("api", "rejected_invalid")], 1,
+       "api rejected_invalid counter")
+    eq(after[("api", "rejected_too_large")], before[("api", "rejected_too_large")],
+       "api rejected_too_large counter")
+    eq(after[("form", "accepted")] - before[("form", "accepted")], 1, "form accepted counter")
+    size = _metric_value(t1, "tlog_tree_size")
+    check(size is not None, f"/metrics lacks tlog_tree_size:\n{t1[-1500:]}")
+    eq(int(size), _tree_size(ctx), "tlog_tree_size is the log's size")
+    age = _metric_value(t1, "tlog_sth_age_seconds")
+    check(age is not None and 0 <= age < 60, f"tlog_sth_age_seconds {age} just after a write")
+
+
+def test_intake_healthz(ctx):
+    _check_receipt(ctx, _submit(ctx, _zh_report()), "api", "a report before /healthz")
+    n = _tree_size(ctx)
+    time.sleep(1.1)            # /healthz answers from a check at most a second old
+    j = expect(ctx.api("GET", "/healthz"), 200).json
+    check(isinstance(j.get("intake"), dict), f"/healthz says nothing of intake: {j}")
+    eq(j["intake"].get("writable"), True, "/healthz intake.writable")
+    eq(j["intake"].get("tree_size"), n, "/healthz intake.tree_size (the log's size)")
+
+
+def test_intake_cli_submit_and_verify(ctx):
+    """`vulnflow report submit` beside the running server: one log, verifiable."""
+    body = _zh_report()
+    path = os.path.join(ctx.tmp, "report.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(body, f, ensure_ascii=False)
+    p = ctx.cli("report", "submit", path, "--dir", ctx.dir)
+    eq(p.returncode, 0, f"report submit exit status ({p.stderr!r})")
+    rc = json.loads(p.stdout)["receipt"]
+    try:
+        en = tlogverify.check_receipt(rc, _log_info(ctx)["checker"], "sm3", "sm2")
+    except tlogverify.VerifyError as e:
+        raise TestFailure(f"the CLI receipt does not verify: {e}")
+    eq(tlogverify.CHANNELS[en["channel"]], "cli", "CLI receipt channel")
+    g = json.loads(ctx.cli("report", "show", rc["id"], "--dir", ctx.dir).stdout)
+    eq(g["title"], body["title"], "report show title")
+    eq(g["description"], body["description"], "report show description")
+    # the server appends after the CLI's leaf, in the same tree
+    rc2, _ = _check_receipt(ctx, _submit(ctx, _zh_report()), "api", "after the CLI")
+    check(rc2["leaf_index"] > rc["leaf_index"], "the server's leaf follows the CLI's")
+    with open(path, "w") as f:
+        f.write('{"title": "x", "description": "", "product": {"name": "p"}}')
+    p = ctx.cli("report", "submit", path, "--dir", ctx.dir)
+    eq(p.returncode, 1, "report submit of an invalid report")
+    m = re.search(r"the refusal is leaf (\d+)", p.stderr)
+    check(m, f"report submit names the refusal's leaf: {p.stderr!r}")
+    en = tlogverify.decode_entry(_leaves(ctx, int(m.group(1)), int(m.group(1)) + 1)[0])
+    eq((en["channel"], en["disposition"]), (3, 1), "the CLI refusal's leaf")
+    p = ctx.cli("log", "verify", "--dir", ctx.dir)
+    eq(p.returncode, 0, f"log verify exit status: {p.stdout[-800:]} {p.stderr[-800:]}")
+    contains(p.stdout, "ok:", "log verify output")
+    j = json.loads(ctx.cli("log", "verify", "--json", "--dir", ctx.dir).stdout)
+    eq((j["ok"], j["problems"]), (True, []), "log verify --json")
+    s = json.loads(ctx.cli("log", "sth", "--json", "--dir", ctx.dir).stdout)
+    api = expect(ctx.api("GET", "/api/v1/log/sth"), 200).json
+    eq(s, api, "vulnflow log sth --json equals GET /api/v1/log/sth")
+    p = ctx.cli("log", "purge", "--before", "2020-01-01", "--dir", ctx.dir)
+    eq(p.returncode, 0, f"purge of nothing older than 2020 ({p.stderr!r})")
+    day = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=179))
+    p = ctx.cli("log", "purge", "--before", day.strftime("%Y-%m-%d"), "--dir", ctx.dir)
+    eq(p.returncode, 1, "purge of reports younger than 180 days is refused")
+    contains(p.stderr, "180", "purge refusal names the retention")
+
+
+def test_intake_other_algorithms(ctx):
+    """SHA-256 and Ed25519 (and AES-256-GCM at rest) chosen at init verify the same way."""
+    d = tempfile.mkdtemp(prefix="vf-alg-", dir=ctx.tmp)
+    inst = os.path.join(d, "i")
+    p = ctx.cli("init", "--dir", inst, "--json", "--log-hash", "sha256", "--log-sig", "ed25519",
+                "--cipher", "aes-256-gcm")
+    eq(p.returncode, 0, f"init --log-hash sha256 --log-sig ed25519 ({p.stderr!r})")
+    path = os.path.join(d, "r.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(_zh_report(), f, ensure_ascii=False)
+    receipts = []
+    for _ in range(3):
+        p = ctx.cli("report", "submit", path, "--dir", inst)
+        eq(p.returncode, 0, f"report submit ({p.stderr!r})")
+        receipts.append(json.loads(p.stdout)["receipt"])
+    p = ctx.cli("log", "export", "--dir", inst)
+    ex = tlogverify.Export(p.stdout)
+    eq((ex.hash_alg, ex.sig_alg), ("sha256", "ed25519"), "exported algorithms")
+    chk = ex.checker()
+    tree = ex.tree()
+    for rc in receipts:
+        try:
+            tlogverify.check_receipt(rc, chk, "sha256", "ed25519")
+        except tlogverify.VerifyError as e:
+            raise TestFailure(f"a SHA-256/Ed25519 receipt does not verify: {e}")
+        eq(len(bytes.fromhex(rc["signature"])), 64, "Ed25519 signature length")
+    eq([r["leaf_index"] for r in receipts], [0, 1, 2], "leaf indexes of a new log")
+    eq(receipts[-1]["sth"]["root_hash"], tree.root(3).hex(), "root of the 3-leaf tree")
+    p = ctx.cli("log", "verify", "--dir", inst)
+    eq(p.returncode, 0, f"log verify (sha256, ed25519): {p.stdout} {p.stderr}")
+    eq(ctx.cli("init", "--dir", os.path.join(d, "j"), "--log-hash", "md5").returncode, 2,
+       "init with an unknown log hash")
+    eq(ctx.cli("init", "--dir", os.path.join(d, "k"), "--log-sig", "rsa").returncode, 2,
+       "init with an unknown signature")
+
+
+def _solve_pow(challenge, bits, bad=False):
+    """A nonce such that SHA-256(challenge ":" nonce) has `bits` leading zero bits (or,
+    with bad, one that does not)."""
+    for i in range(1, 10**7):
+        nonce = f"n{i}"
+        d = int.from_bytes(hashlib.sha256(f"{challenge}:{nonce}".encode()).digest(), "big")
+        if (d >> (256 - bits) == 0) != bad:
+            return nonce
+    raise TestFailure("no proof-of-work solution found")
+
+
+def test_intake_pow(ctx):
+    expect(ctx.api("GET", "/api/v1/reports/challenge"), 404, "pow_disabled",
+           "challenge with intake_pow_bits = 0")
+    with _OtherServer(ctx, "intake_pow_bits=12", "intake_rate_limit=0") as srv:
+        c = expect(srv.api("GET", "/api/v1/reports/challenge"), 200).json
+        eq((c["bits"], c["algorithm"], c["header"]), (12, "sha256", "X-Vulnflow-PoW"),
+           "challenge fields")
+        check(re.fullmatch(r"v1\.\d+\.12\.[0-9a-f]{16}\.[0-9a-f]{64}", c["challenge"]),
+              f"challenge {c['challenge']!r}")
+        exp = datetime.datetime.fromisoformat(c["expires_at"].replace("Z", "+00:00"))
+        left = (exp - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+        check(500 < left <= 601, f"challenge expires in {left:.0f} s")
+        size = _tree_size(ctx)
+        r = expect(srv.api("POST", "/api/v1/reports", _zh_report()), 403, "pow_required")
+        check("X-Vulnflow-Log-Leaf" not in r.headers, "a submission without work was logged")
+        sol = f"{c['challenge']}:{_solve_pow(c['challenge'], 12)}"
+        r = srv.api("POST", "/api/v1/reports", _zh_report(), headers={"X-Vulnflow-PoW": sol})
+        _check_receipt(ctx, r, "api", "submission with proof of work")
+        expect(srv.api("POST", "/api/v1/reports", _zh_report(), headers={"X-Vulnflow-PoW": sol}),
+               403, "pow_reused", "a solution used twice")
+        c2 = srv.api("GET", "/api/v1/reports/challenge").json["challenge"]
+        expect(srv.api("POST", "/api/v1/reports", _zh_report(),
+                       headers={"X-Vulnflow-PoW": f"{c2}:{_solve_pow(c2, 12, bad=True)}"}),
+               403, "pow_invalid", "a nonce that does not solve the challenge")
+        parts = c2.split(".")
+        parts[3] = ("0" if parts[3][0] != "0" else "1") + parts[3][1:]
+        forged = ".".join(parts)
+        expect(srv.api("POST", "/api/v1/reports", _zh_report(),
+                       headers={"X-Vulnflow-PoW": f"{forged}:{_solve_pow(forged, 12)}"}),
+               403, "pow_invalid", "a challenge with a forged MAC")
+        parts = c2.split(".")
+        parts[2] = "1"
+        easy = ".".join(parts)
+        expect(srv.api("POST", "/api/v1/reports", _zh_report(),
+                       headers={"X-Vulnflow-PoW": f"{easy}:{_solve_pow(easy, 1)}"}),
+               403, "pow_invalid", "a challenge with its bits lowered")
+        eq(_tree_size(ctx), size + 1, "only the solved submission was logged")
+        # in the JSON body, and as a form field
+        b = _zh_report(pow=f"{c2}:{_solve_pow(c2, 12)}")
+        _check_receipt(ctx, srv.api("POST", "/api/v1/reports", b), "api", "pow in JSON")
+        c3 = srv.api("GET", "/api/v1/reports/challenge").json["challenge"]
+        raw, ct = _multipart([("title", unique("t")), ("description", "d"),
+                              ("product_name", "p"),
+                              ("pow", f"{c3}:{_solve_pow(c3, 12)}")], [])
+        _check_receipt(ctx, srv.api("POST", "/api/v1/reports", raw=raw, content_type=ct),
+                       "form", "pow as a form field")
+
+
+def _chunked(head, data):
+    return head + f"{len(data):x}\r\n".encode() + data + b"\r\n0\r\n\r\n"
+
+
+def test_intake_rate_limit_and_limits(ctx):
+    limits = ["intake_rate_limit=6", "intake_body_limit=4096", "attachment_limit=64",
+              "attachments_limit=100", "attachments_max=2"]
+    with _OtherServer(ctx, *limits) as srv:
+        # 1: a body over intake_body_limit sent chunked (no length announced)
+        big = json.dumps(_zh_report(description="长" * 3000), ensure_ascii=False).encode()
+        head = (b"POST /api/v1/reports HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n")
+        r = srv.raw_http(_chunked(head, big), "POST", "/api/v1/reports")
+        _check_rejection(ctx, r, 413, None, "api", 2, "chunked body over intake_body_limit")
+
+        def files(*sizes):
+            return [{"filename": f"f{i}.bin", "data": base64.b64encode(bytes(n)).decode()}
+                    for i, n in enumerate(sizes)]
+
+        # 2-4: one file over attachment_limit, files over attachments_limit, too many files
+        for what, b, code in [
+                ("65-byte attachment", _zh_report(attachments=files(65)),
+                 "attachment_too_large"),
+                ("two 60-byte attachments", _zh_report(attachments=files(60, 60)),
+                 "attachments_too_large"),
+                ("three attachments", _zh_report(attachments=files(1, 1, 1)),
+                 "too_many_attachments")]:
+            r = srv.api("POST", "/api/v1/reports", b)
+            _check_rejection(ctx, r, 413, code, "api", 2, what, raw=json.dumps(b).encode())
+        # 5: a form with a file over attachment_limit is refused on the form channel
+        raw, ct = _multipart([("title", unique("t")), ("description", "d"),
+                              ("product_name", "p")], [("file", "大文件.bin",
+                                                        "application/octet-stream",
+                                                        bytes(65))])
+        r = srv.api("POST", "/api/v1/reports", raw=raw, content_type=ct)
+        _check_rejection(ctx, r, 413, "attachment_too_large", "form", 2, "form 65-byte file",
+                         raw=raw)
+        # 6: a good one, at the limits
+        _check_receipt(ctx, srv.api("POST", "/api/v1/reports",
+                                    _zh_report(attachments=files(64, 36))), "api",
+                       "sixth submission, files at the limits")
+        # 4: over the rate; X-Forwarded-For from an untrusted peer changes nothing
+        size = _tree_size(ctx)
+        r = srv.api("POST", "/api/v1/reports", _zh_report(),
+                    headers={"X-Forwarded-For": "198.51.100.7"})
+        expect(r, 429, "rate_limited", "seventh submission in a minute")
+        ra = r.headers.get("Retry-After")
+        check(ra is not None and re.fullmatch(r"\d+", ra) and 1 <= int(ra) <= 10,
+              f"Retry-After {ra!r} (6 a minute: a token every 10 s)")
+        check("X-Vulnflow-Log-Leaf" not in r.headers, "a rate-limited request was logged")
+        eq(_tree_size(ctx), size, "a 429 adds no leaf")
+        expect(srv.api("GET", "/api/v1/log/sth"), 200, what="reads are not rate-limited")
+        expect(srv.api("GET", f"/api/v1/receipts/vfr_{secrets.token_hex(8)}"), 404,
+               what="status reads are not rate-limited")
+    with _OtherServer(ctx, "intake_rate_limit=1", "trusted_proxies=127.0.0.1") as srv:
+        xa, xb = {"X-Forwarded-For": "198.51.100.8"}, {"X-Forwarded-For": "198.51.100.9"}
+        _check_receipt(ctx, srv.api("POST", "/api/v1/reports", _zh_report(), headers=xa), "api",
+                       "client A via a trusted proxy")
+        r = expect(srv.api("POST", "/api/v1/reports", _zh_report(), headers=xa), 429,
+                   "rate_limited", "client A again")
+        check(30 <= int(r.headers.get("Retry-After", "0")) <= 60,
+              f"Retry-After {r.headers.get('Retry-After')!r} at 1 a minute")
+        _check_receipt(ctx, srv.api("POST", "/api/v1/reports", _zh_report(), headers=xb), "api",
+                       "client B via the same proxy has its own bucket")
 
 
 def test_zz_shutdown_clean(ctx):

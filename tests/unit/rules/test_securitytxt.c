@@ -13,7 +13,7 @@ static void test_render(void **state)
 {
 	struct securitytxt st = { "mailto:psirt@vendor.example , https://vendor.example/report",
 				  "https://vendor.example/policy", "zh, en",
-				  "https://vendor.example/" };
+				  "https://vendor.example/", NULL };
 	struct buf b;
 	struct err e = ERR_INIT;
 	int64_t now;
@@ -30,12 +30,23 @@ static void test_render(void **state)
 			    "Preferred-Languages: zh, en\n"
 			    "Canonical: https://vendor.example/.well-known/security.txt\n"
 			    "Policy: https://vendor.example/policy\n");
+	/* with an OpenPGP key: its URL under public_url, else its fingerprint */
+	st.pgp_fpr = "5F2DE5521C63A801AB59CCB603D49DE44B29100F";
+	b.len = 0;
+	assert_int_equal(securitytxt_render(&st, now, &b, &e), 0);
+	assert_non_null(strstr(b.data, "\nEncryption: https://vendor.example/.well-known/pgp-key.txt\n"));
+	st.public_url = "";
+	b.len = 0;
+	assert_int_equal(securitytxt_render(&st, now, &b, &e), 0);
+	assert_non_null(strstr(b.data,
+			       "\nEncryption: openpgp4fpr:5F2DE5521C63A801AB59CCB603D49DE44B29100F\n"));
+	assert_null(strstr(b.data, "Canonical"));
 	buf_release(&b);
 }
 
 static void test_expires_under_a_year(void **state)
 {
-	struct securitytxt st = { "tel:+86-10-0000", "", "", "" };
+	struct securitytxt st = { "tel:+86-10-0000", "", "", "", NULL };
 	struct buf b;
 	struct err e = ERR_INIT;
 	int64_t now, exp;
@@ -64,12 +75,12 @@ static void test_expires_under_a_year(void **state)
 static void test_bad_config(void **state)
 {
 	struct err e = ERR_INIT;
-	struct securitytxt none = { "", "", "zh", "" };
-	struct securitytxt bare = { "security@vendor.example", "", "zh", "" };
-	struct securitytxt http = { "http://vendor.example/report", "", "zh", "" };
-	struct securitytxt space = { "mailto:a b@vendor.example", "", "zh", "" };
-	struct securitytxt policy = { "mailto:a@vendor.example", "ftp://x", "zh", "" };
-	struct securitytxt langs = { "mailto:a@vendor.example", "", "zh;\nX: y", "" };
+	struct securitytxt none = { "", "", "zh", "", NULL };
+	struct securitytxt bare = { "security@vendor.example", "", "zh", "", NULL };
+	struct securitytxt http = { "http://vendor.example/report", "", "zh", "", NULL };
+	struct securitytxt space = { "mailto:a b@vendor.example", "", "zh", "", NULL };
+	struct securitytxt policy = { "mailto:a@vendor.example", "ftp://x", "zh", "", NULL };
+	struct securitytxt langs = { "mailto:a@vendor.example", "", "zh;\nX: y", "", NULL };
 
 	(void)state;
 	assert_int_equal(securitytxt_check(&none, &e), -1);
