@@ -8,7 +8,7 @@ set -euo pipefail
 
 build_pkgs="meson ninja-build pkg-config gcc python3 libmicrohttpd-dev libjansson-dev
 libsqlite3-dev libpq-dev libsodium-dev liboath-dev libssl-dev libgmime-3.0-dev
-libgpgme-dev libgcrypt20-dev libcurl4-openssl-dev libmagic-dev gnupg"
+libgpgme-dev libgcrypt20-dev libcurl4-openssl-dev libmagic-dev libzip-dev gnupg"
 check_pkgs="$build_pkgs clang libclang-rt-14-dev libcmocka-dev postgresql-15
 postgresql-client-15 curl python3-aiosmtpd python3-jsonschema"
 bench_pkgs="$build_pkgs wrk curl"

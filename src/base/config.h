@@ -38,6 +38,7 @@ struct config {
 	long lockout_max;                 /* seconds, the longest lockout */
 	long access_log;                  /* 1: one line per request on stderr */
 	long intake_body_limit;           /* bytes of one report submission */
+	long upload_body_limit;           /* bytes of an uploaded SBOM or advisory */
 	long attachment_limit;            /* bytes per attached file */
 	long attachments_limit;           /* bytes of all files of one report */
 	long attachments_max;             /* files per report */
@@ -47,6 +48,8 @@ struct config {
 	long retention_days;              /* >= 180 */
 	char storage_cipher[32];          /* sm4-gcm | aes-256-gcm */
 	long sth_interval;                /* seconds, 0 = never */
+	long test_clock;                  /* 1: the clock may be moved through the API (tests) */
+	long case_list_limit;             /* largest page of cases or clocks */
 	char smtp_url[CONFIG_STR_LEN];    /* smtp://host:port or smtps://...; "" = no mail sent */
 	char smtp_from[256];              /* envelope and From address of mail sent */
 	char smtp_user[256];              /* SMTP AUTH user, "" = none */

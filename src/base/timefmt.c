@@ -1,18 +1,32 @@
 /* timefmt.c - UTC and Asia/Shanghai time formatting and RFC 3339 parsing. */
 #include "base/timefmt.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #define SHANGHAI_OFFSET_S (8 * 3600)
 
+/* The test clock's shift from real time (0 in production: see time_set_offset_us). */
+static _Atomic int64_t offset_us;
+
 int64_t time_now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * TIME_US_PER_S + ts.tv_nsec / 1000;
+	return (int64_t)ts.tv_sec * TIME_US_PER_S + ts.tv_nsec / 1000 + atomic_load(&offset_us);
+}
+
+void time_set_offset_us(int64_t off)
+{
+	atomic_store(&offset_us, off);
+}
+
+int64_t time_offset_us(void)
+{
+	return atomic_load(&offset_us);
 }
 
 int64_t time_mono_us(void)

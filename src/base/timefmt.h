@@ -15,6 +15,12 @@
 #define TIMEFMT_LEN 64
 
 int64_t time_now_us(void);
+/* The one clock source every "now" in vulnflow reads is time_now_us(): real
+ * time plus a shift, 0 unless a test moved it (the test_clock key lets an
+ * administrator do so through the API, for scenario tests of the legal
+ * clocks; never on in production). */
+void time_set_offset_us(int64_t off);
+int64_t time_offset_us(void);
 /* Monotonic microseconds, for measuring durations. */
 int64_t time_mono_us(void);
 /* "2026-11-25T07:39:59.123456Z" */

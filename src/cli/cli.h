@@ -23,11 +23,20 @@ int cmd_score(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
 int cmd_cwe(int argc, char **argv);
 int cmd_log(int argc, char **argv);
+int cmd_case(int argc, char **argv);
+int cmd_clocks(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_purl(int argc, char **argv);
 int cmd_vers(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
 int cmd_pgp(int argc, char **argv);
+int cmd_product(int argc, char **argv);
+int cmd_sbom(int argc, char **argv);
+int cmd_supplier(int argc, char **argv);
+int cmd_customer(int argc, char **argv);
+int cmd_advisories(int argc, char **argv);
+int cmd_impact(int argc, char **argv);
+int cmd_vex(int argc, char **argv);
 
 /* Options every instance command takes. */
 struct common_opts {

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "base/timefmt.h"
 #include "http/server.h"
+#include "service/cases.h"
 #include "service/intake.h"
 #include "service/tlog.h"
 
@@ -34,6 +35,16 @@ static int set_pair(struct config *cfg, const char *pair, struct err *e)
 	memcpy(key, pair, (size_t)(eq - pair));
 	key[eq - pair] = '\0';
 	return config_set(cfg, key, eq + 1, e);
+}
+
+/* Send the escalations that fell due (clocks at 50 %, 80 %, 100 %...). */
+static void escalate(struct cases *cases)
+{
+	struct err e = ERR_INIT;
+	int sent;
+
+	if (cases_escalate(cases, time_now_us(), &sent, &e) < 0)
+		fprintf(stderr, "vulnflow: escalation: %s\n", e.msg);
 }
 
 /* Sign a fresh tree head when the newest is older than sth_interval, so an
@@ -73,6 +84,8 @@ int cmd_serve(int argc, char **argv)
 	struct instance *in = NULL;
 	struct server *srv = NULL;
 	struct intake *intake = NULL;
+	struct cases *cases = NULL;
+	struct server_services sv = { 0 };
 	struct err e = ERR_INIT;
 	sigset_t stop;
 	char conf[CONFIG_STR_LEN + 32];
@@ -117,7 +130,15 @@ int cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (instance_open(&in, &cfg, 1, &e) < 0 || intake_start(&intake, in, &e) < 0 ||
-	    server_start(&srv, in, intake, &e) < 0) {
+	    cases_open(&cases, in, intake, &e) < 0) {
+		intake_stop(intake);
+		instance_close(in);
+		return cli_fail(&e);
+	}
+	sv.intake = intake;
+	sv.cases = cases;
+	if (server_start(&srv, in, &sv, &e) < 0) {
+		cases_close(cases);
 		intake_stop(intake);
 		instance_close(in);
 		return cli_fail(&e);
@@ -139,9 +160,11 @@ int cmd_serve(int argc, char **argv)
 		if (sig == SIGINT || sig == SIGTERM)
 			break;
 		refresh_sth(intake, in);
+		escalate(cases);
 	}
 	fprintf(stderr, "vulnflow: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	server_stop(srv);
+	cases_close(cases);
 	intake_stop(intake);
 	instance_close(in);
 	return 0;

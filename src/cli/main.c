@@ -20,6 +20,8 @@ static const struct command {
 	{ "user", cmd_user, "add, list, change the password of, disable or enable users" },
 	{ "token", cmd_token, "create, list or revoke API tokens" },
 	{ "report", cmd_report, "submit a report, list the intake queue, show or mark one" },
+	{ "case", cmd_case, "open, show, change and move cases; the authority report; the dossier" },
+	{ "clocks", cmd_clocks, "every case's legal clocks by due time (pending, met, missed)" },
 	{ "log", cmd_log, "verify, export or purge the receipt log; print its tree head" },
 	{ "mail", cmd_mail, "take in reports sent by e-mail (stdin or a maildir), acknowledge them" },
 	{ "pgp", cmd_pgp, "create, import or export the organisation's OpenPGP key" },
@@ -28,6 +30,13 @@ static const struct command {
 	{ "cwe", cmd_cwe, "look up a CWE entry in the built-in MITRE catalogue" },
 	{ "purl", cmd_purl, "check a Package URL and print its canonical form" },
 	{ "vers", cmd_vers, "compare versions; vers: ranges (contains, canonical, from native)" },
+	{ "product", cmd_product, "add, list and show products and their versions" },
+	{ "sbom", cmd_sbom, "import a product version's SBOM (CycloneDX, SPDX); export CycloneDX 1.6" },
+	{ "supplier", cmd_supplier, "import (CSV) and list upstream suppliers" },
+	{ "customer", cmd_customer, "import (CSV) and list customers and their deployments" },
+	{ "advisories", cmd_advisories, "import OSV and CSAF advisories (file, directory, zip)" },
+	{ "impact", cmd_impact, "affected product versions and customers; a version's vulnerabilities" },
+	{ "vex", cmd_vex, "set VEX statuses; export CycloneDX or CSAF VEX" },
 };
 
 static void usage(FILE *f)

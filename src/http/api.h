@@ -57,6 +57,7 @@ int api_score(struct req *r);
 /* api_grade.c */
 extern const struct jv_field api_grade_body[];
 int api_grade(struct req *r);
+int api_grade_classes(struct req *r);
 int api_cwe(struct req *r);
 
 /* api_reports.c */
@@ -75,8 +76,52 @@ int api_log_inclusion(struct req *r);
 int api_log_consistency(struct req *r);
 int api_log_leaves(struct req *r);
 
+/* api_cases.c */
+extern const struct jv_field api_test_clock_body[];
+int api_cases_create(struct req *r);
+int api_cases_list(struct req *r);
+int api_case_get(struct req *r);
+int api_case_patch(struct req *r);
+int api_case_transition(struct req *r);
+int api_case_clocks(struct req *r);
+int api_clocks_list(struct req *r);
+int api_case_authority_report(struct req *r);
+int api_case_authority_submit(struct req *r);
+int api_case_notify(struct req *r);
+int api_case_dossier(struct req *r);
+int api_test_clock(struct req *r);
+
 /* api_audit.c */
 int api_audit_list(struct req *r);
+
+/* api_products.c */
+extern const struct jv_field api_product_create_body[];
+extern const struct jv_field api_version_create_body[];
+extern const struct jv_field api_vex_body[];
+int api_products_list(struct req *r);
+int api_products_create(struct req *r);
+int api_product_get(struct req *r);
+int api_versions_create(struct req *r);
+int api_sbom_import(struct req *r);
+int api_sbom_export(struct req *r);
+int api_components_list(struct req *r);
+int api_version_vulnerabilities(struct req *r);
+int api_vex_set(struct req *r);
+int api_vex_export(struct req *r);
+
+/* api_parties.c */
+extern const struct jv_field api_supplier_body[];
+extern const struct jv_field api_customer_body[];
+int api_suppliers_list(struct req *r);
+int api_suppliers_put(struct req *r);
+int api_customers_list(struct req *r);
+int api_customers_put(struct req *r);
+
+/* api_advisories.c */
+int api_advisories_import(struct req *r);
+int api_advisories_list(struct req *r);
+int api_advisory_get(struct req *r);
+int api_impact(struct req *r);
 
 /* Shared renderers (api_users.c). */
 json_t *api_user_json(const struct user *u);

@@ -40,3 +40,13 @@ int api_cwe(struct req *r)
 	}
 	return req_json(r, 200, out);
 }
+
+int api_grade_classes(struct req *r)
+{
+	json_t *out;
+	struct err e = ERR_INIT;
+
+	if (scoring_classes(&out, &e) < 0)
+		return req_fail(r, &e);
+	return req_json(r, 200, json_pack("{s:o}", "classes", out));
+}

@@ -89,7 +89,7 @@ static void intake_metrics(struct app *app, struct buf *b)
 
 	buf_adds(b, "# HELP intake_received_total Items received, by channel and disposition.\n"
 		       "# TYPE intake_received_total counter\n");
-	for (int ch = 0; ch < INTAKE_CHANNEL_COUNT; ch++)
+	for (int ch = 0; ch < INTAKE_OUTBOUND; ch++)      /* outbound items are not received */
 		for (int d = 0; d < INTAKE_DISPOSITION_COUNT; d++) {
 			n = snprintf(line, sizeof(line),
 				     "intake_received_total{channel=\"%s\",disposition=\"%s\"} %llu\n",

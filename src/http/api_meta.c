@@ -36,7 +36,9 @@ static json_t *query_params(const char *spec)
 				      json_pack("{s:s, s:s, s:b, s:s, s:{s:s}}", "name", name, "in",
 						"query", "required", 0, "description", desc,
 						"schema", "type",
-						strcmp(name, "action") == 0 || strcmp(name, "since") == 0
+						strcmp(name, "action") == 0 || strcmp(name, "since") == 0 ||
+						strcmp(name, "purl") == 0 || strcmp(name, "vers") == 0 ||
+						strcmp(name, "advisory") == 0 || strcmp(name, "format") == 0
 							? "string" : "integer"));
 		free(name);
 		free(desc);

@@ -79,6 +79,9 @@ const struct route routes[] = {
 	  .status = 200, .tag = "scoring",
 	  .summary = "Score a CVSS 4.0, 3.1, 3.0 or 2.0 vector exactly as FIRST's calculators do" },
 
+	{ R("GET", "/api/v1/grade/classes", api_grade_classes, CAP_PUBLIC), .status = 200,
+	  .tag = "scoring", .summary = "The GB/T 30279-2020 classification tree (codes for a case's"
+	  " gbt_class)" },
 	{ R("POST", "/api/v1/grade", api_grade, CAP_PUBLIC), .body = api_grade_body,
 	  .status = 200, .tag = "scoring",
 	  .summary = "GB/T 30279-2020 technical and comprehensive grade (provisional tables: "
@@ -117,11 +120,113 @@ const struct route routes[] = {
 	{ R("GET", "/api/v1/log/leaves", api_log_leaves, CAP_AUDIT_READ), .status = 200,
 	  .tag = "receipt log", .summary = "Leaves start..end-1 with their entries (auditors; at"
 	  " most 1000)", .query = "start:first leaf;end:one past the last leaf" },
+	{ R("POST", "/api/v1/cases", api_cases_create, CAP_CASES_WRITE), .json_object_body = 1,
+	  .status = 201, .tag = "cases", .summary = "Open a case from received reports (merged"
+	  " into one, every reporter credited) or as an internal finding; body: {\"report_ids\","
+	  " and any field of PATCH}" },
+	{ R("GET", "/api/v1/cases", api_cases_list, CAP_CASES_READ), .status = 200, .tag = "cases",
+	  .summary = "Cases one may see (need-to-know), with filters; the read is audited",
+	  .query = "state:a state id;phase:receipt, verification, handling, publication or tracking;"
+		   "role:provider or operator;severity:CVSS band;actively_exploited:true or false;"
+		   "assignee_id:a user id, -1 for unassigned;q:words of the title;sort:-id (default),"
+		   " id, learned_at or -learned_at;cursor:next_cursor of the previous page;limit:1-"
+		   "case_list_limit (default 50)" },
+	{ R("GET", "/api/v1/cases/{id}", api_case_get, CAP_CASES_READ), .status = 200,
+	  .tag = "cases", .summary = "One case with its reports, allowed transitions and clocks"
+	  " (audited read)" },
+	{ R("PATCH", "/api/v1/cases/{id}", api_case_patch, CAP_CASES_WRITE), .json_object_body = 1,
+	  .status = 200, .tag = "cases", .summary = "Change a case's fields; learned_at needs a"
+	  " reason" },
+	{ R("POST", "/api/v1/cases/{id}/transitions", api_case_transition, CAP_CASES_WRITE),
+	  .json_object_body = 1, .status = 200, .tag = "cases",
+	  .summary = "Move a case: {\"to\",\"reason\",\"duplicate_of\"}; 409 names what is"
+	  " missing" },
+	{ R("GET", "/api/v1/cases/{id}/clocks", api_case_clocks, CAP_CASES_READ), .status = 200,
+	  .tag = "cases", .summary = "The case's obligation clocks, as of now" },
+	{ R("GET", "/api/v1/clocks", api_clocks_list, CAP_CASES_READ), .status = 200,
+	  .tag = "cases", .summary = "Clocks of every case one may see, by due time",
+	  .query = "state:pending, met or missed;due_before:RFC 3339;cursor:next_cursor;limit:1-"
+		   "case_list_limit" },
+	{ R("GET", "/api/v1/cases/{id}/authority-report", api_case_authority_report,
+	    CAP_CASES_READ), .status = 200, .tag = "cases",
+	  .summary = "The Art. 7(2) report: JSON, or format=html (printable, Chinese) or text",
+	  .query = "format:json (default), html or text" },
+	{ R("POST", "/api/v1/cases/{id}/authority-report/submissions", api_case_authority_submit,
+	    CAP_CASES_WRITE), .json_object_body = 1, .status = 201, .tag = "cases",
+	  .summary = "Record a submission {\"channel\":\"web_form\"|\"email\"|\"hub\","
+	  "\"submitted_at\",\"receipt_number\"}: the content is frozen and logged" },
+	{ R("POST", "/api/v1/cases/{id}/notifications", api_case_notify, CAP_CASES_WRITE),
+	  .json_object_body = 1, .status = 201, .tag = "cases",
+	  .summary = "Notify upstream, downstream or reporters; overseas non-providers are refused"
+	  " (rmsv_9_7_overseas)" },
+	{ R("GET", "/api/v1/cases/{id}/dossier", api_case_dossier, CAP_CASES_READ), .status = 200,
+	  .tag = "cases", .summary = "The compliance dossier: timeline, clocks and their evidence,"
+	  " notifications, submissions", .query = "format:json (default) or html" },
+	{ R("POST", "/api/v1/test/clock", api_test_clock, CAP_USERS_ADMIN),
+	  .body = api_test_clock_body, .status = 200, .tag = "operations",
+	  .summary = "Move this server's clock (only with test_clock = 1: scenario tests)" },
 	{ R("GET", "/api/v1/audit", api_audit_list, CAP_AUDIT_READ), .status = 200,
 	  .tag = "audit",
 	  .query = "limit:page size, 1..500 (100);before:events older than this id;"
 		   "action:only this action;user_id:only this actor;since:RFC 3339 lower bound",
 	  .summary = "Audit events, newest first" },
+
+	/* products, SBOMs and impact (issue 6) */
+	{ R("GET", "/api/v1/products", api_products_list, CAP_CASES_READ), .status = 200,
+	  .tag = "products", .query = "limit:1-500 (100);after:last id of the previous page",
+	  .summary = "Products, by id" },
+	{ R("POST", "/api/v1/products", api_products_create, CAP_CASES_WRITE),
+	  .body = api_product_create_body, .status = 201, .tag = "products",
+	  .summary = "Create a product (name, model, vendor: unique together); answers its id" },
+	{ R("GET", "/api/v1/products/{id}", api_product_get, CAP_CASES_READ), .status = 200,
+	  .tag = "products", .summary = "One product with its versions" },
+	{ R("POST", "/api/v1/products/{id}/versions", api_versions_create, CAP_CASES_WRITE),
+	  .body = api_version_create_body, .status = 201, .tag = "products",
+	  .summary = "Add a version to a product" },
+	{ R("POST", "/api/v1/products/{id}/versions/{version}/sbom", api_sbom_import,
+	    CAP_CASES_WRITE), .upload = 1, .status = 200, .tag = "products",
+	  .summary = "Import the version's SBOM (the body: CycloneDX 1.2-1.7 or SPDX 2.3 JSON, up"
+		     " to upload_body_limit); answers the import summary with diagnostics" },
+	{ R("GET", "/api/v1/products/{id}/versions/{version}/sbom", api_sbom_export,
+	    CAP_CASES_READ), .status = 200, .tag = "products",
+	  .summary = "The version's SBOM as CycloneDX 1.6 JSON" },
+	{ R("GET", "/api/v1/products/{id}/versions/{version}/components", api_components_list,
+	    CAP_CASES_READ), .status = 200, .tag = "products",
+	  .summary = "The version's components as stored (canonical purls, suppliers, hashes)" },
+	{ R("GET", "/api/v1/products/{id}/versions/{version}/vulnerabilities",
+	    api_version_vulnerabilities, CAP_CASES_READ), .status = 200, .tag = "impact",
+	  .summary = "Every known vulnerability of the version, by advisory id, with VEX status" },
+	{ R("POST", "/api/v1/products/{id}/versions/{version}/vex", api_vex_set,
+	    CAP_CASES_WRITE), .body = api_vex_body, .status = 200, .tag = "impact",
+	  .summary = "Set the VEX status of one vulnerability for the version" },
+	{ R("GET", "/api/v1/products/{id}/versions/{version}/vex", api_vex_export,
+	    CAP_CASES_READ), .status = 200, .tag = "impact", .query = "format:cyclonedx or csaf",
+	  .summary = "The version's VEX document (CycloneDX 1.6, or CSAF 2.0 VEX)" },
+	{ R("GET", "/api/v1/suppliers", api_suppliers_list, CAP_CASES_READ), .status = 200,
+	  .tag = "parties", .query = "limit:1-500 (100);after:last id of the previous page",
+	  .summary = "Suppliers with the packages they own" },
+	{ R("POST", "/api/v1/suppliers", api_suppliers_put, CAP_CASES_WRITE),
+	  .body = api_supplier_body, .status = 201, .tag = "parties",
+	  .summary = "Create (201) or update (200) a supplier by name" },
+	{ R("GET", "/api/v1/customers", api_customers_list, CAP_CASES_READ), .status = 200,
+	  .tag = "parties", .query = "limit:1-500 (100);after:last id of the previous page",
+	  .summary = "Customers with the product versions they run" },
+	{ R("POST", "/api/v1/customers", api_customers_put, CAP_CASES_WRITE),
+	  .body = api_customer_body, .status = 201, .tag = "parties",
+	  .summary = "Create (201) or update (200) a customer by name, with deployments" },
+	{ R("POST", "/api/v1/advisories", api_advisories_import, CAP_CASES_WRITE), .upload = 1,
+	  .status = 201, .tag = "impact",
+	  .summary = "Import one OSV or CSAF 2.0 document (201 new, 200 updated or unchanged)" },
+	{ R("GET", "/api/v1/advisories", api_advisories_list, CAP_CASES_READ), .status = 200,
+	  .tag = "impact", .query = "limit:1-500 (100);after:next_after of the previous page",
+	  .summary = "Imported advisories" },
+	{ R("GET", "/api/v1/advisories/{ident}", api_advisory_get, CAP_CASES_READ),
+	  .status = 200, .tag = "impact",
+	  .summary = "One advisory with its ranges, affected product versions and customers" },
+	{ R("GET", "/api/v1/impact", api_impact, CAP_CASES_READ), .status = 200, .tag = "impact",
+	  .query = "purl:a package URL;vers:a vers range (default: the purl's version, or all);"
+		   "advisory:an imported advisory id instead of purl and vers",
+	  .summary = "Affected product versions and the customers running them" },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
@@ -141,6 +246,20 @@ static int path_matches(const char *pattern, const char *path, int64_t *id,
 			memcpy(token, path, n);
 			token[n] = '\0';
 			pattern += 7;
+			path += n;
+			continue;
+		}
+		if (strncmp(pattern, "{version}", 9) == 0 || strncmp(pattern, "{ident}", 7) == 0) {
+			size_t n = 0;
+
+			while (path[n] && path[n] != '/' && (unsigned char)path[n] >= 0x20 &&
+			       path[n] != 0x7f)
+				n++;
+			if (n == 0 || n > 90)
+				return 0;
+			memcpy(token, path, n);
+			token[n] = '\0';
+			pattern += pattern[1] == 'v' ? 9 : 7;
 			path += n;
 			continue;
 		}

@@ -41,6 +41,12 @@ struct route {
 	 * goes to the handler unparsed, even when too large, so the handler can
 	 * log the refusal in the receipt log; clients are rate-limited. */
 	int intake;
+	/* An upload route: its body (a document such as an SBOM) may be up to
+	 * upload_body_limit and goes to the handler unparsed. */
+	int upload;
+	/* The body is a JSON object the handler checks itself (fields that depend
+	 * on each other, like a case's); the router only parses it. */
+	int json_object_body;
 };
 
 extern const struct route routes[];
@@ -82,6 +88,7 @@ struct req {
 	} headers[REQ_MAX_HEADERS];
 	int nheaders;
 	struct err err;
+	json_t *err_detail;            /* extra members of the error object (owned), or NULL */
 	/* a handler waiting for a durable commit without holding its thread:
 	 * req_suspend(), then req_resume() from the completion; the server then
 	 * calls resume_fn(r) on a worker thread to render the reply */
@@ -92,7 +99,8 @@ struct req {
 };
 
 /* Find the route for method and path ({token} matches 1-90 characters of
- * [A-Za-z0-9_-]).  Returns its index, or -1 with
+ * [A-Za-z0-9_-]; {version} and {ident} 1-90 bytes other than '/' and
+ * control characters, as libmicrohttpd decoded them; all three go to token).  Returns its index, or -1 with
  * *path_known set when the path exists for other methods (then allow holds
  * them, comma-separated, for the Allow header). */
 int route_match(const char *method, const char *path, int64_t *path_id,

@@ -57,6 +57,8 @@ static enum MHD_Result send_reply(struct req *r)
 		r->status = err_http_status(r->err.code);
 		r->reply = json_pack("{s:{s:s, s:s}}", "error", "code", err_name(&r->err),
 				     "message", r->err.msg);
+		if (r->err_detail != NULL)
+			json_object_update_missing(json_object_get(r->reply, "error"), r->err_detail);
 	}
 	if (r->reply != NULL) {
 		body = json_dumps(r->reply, JSON_COMPACT | JSON_REAL_PRECISION(15));
@@ -138,6 +140,7 @@ static void free_request(struct req *r)
 		r->async_free(r->async);
 	buf_release(&r->body);
 	json_decref(r->json);
+	json_decref(r->err_detail);
 	json_decref(r->reply);
 	free(r->text);
 	for (int i = 0; i < r->nheaders; i++)
@@ -176,7 +179,8 @@ static int dispatch(struct req *r)
 	r->route = &routes[r->route_index];
 	if (r->body_too_large && !r->route->intake) {
 		err_set(&e, ERR_TOO_LARGE, "request body is larger than %ld bytes",
-			r->app->in->cfg.body_limit);
+			r->route->upload ? r->app->in->cfg.upload_body_limit
+					 : r->app->in->cfg.body_limit);
 		return req_fail(r, &e);
 	}
 	if (auth_check(r, &e) < 0)
@@ -184,6 +188,28 @@ static int dispatch(struct req *r)
 	if (r->route->intake && r->app->intake == NULL) {
 		err_setn(&e, ERR_UNAVAILABLE, "intake_unavailable", "intake is not running");
 		return req_fail(r, &e);
+	}
+	if (r->route->json_object_body) {
+		const char *ct = req_header_in(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+		json_error_t je;
+
+		if (!is_json(ct)) {
+			err_set(&e, ERR_MEDIA_TYPE, "content type must be application/json, not \"%s\"",
+				ct ? ct : "(none)");
+			return req_fail(r, &e);
+		}
+		r->json = json_loadb(r->body.data ? r->body.data : "", r->body.len,
+				     JSON_REJECT_DUPLICATES, &je);
+		if (r->json == NULL) {
+			err_setn(&e, ERR_MALFORMED, "malformed_json",
+				 "request body is not JSON: %s (line %d, column %d)", je.text, je.line,
+				 je.column);
+			return req_fail(r, &e);
+		}
+		if (!json_is_object(r->json)) {
+			err_set(&e, ERR_INVALID, "request body must be a JSON object");
+			return req_fail(r, &e);
+		}
 	}
 	if (r->route->body != NULL) {
 		const char *ct = req_header_in(r, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -278,6 +304,16 @@ static int is_intake_route(const char *method, const char *url)
 	int known, i = route_match(method, url, &id, token, &known, allow, sizeof(allow));
 
 	return i >= 0 && routes[i].intake;
+}
+
+/* Whether method and url name an upload route (its body may be larger). */
+static int is_upload_route(const char *method, const char *url)
+{
+	int64_t id;
+	char token[ROUTE_TOKEN_LEN], allow[8];
+	int known, i = route_match(method, url, &id, token, &known, allow, sizeof(allow));
+
+	return i >= 0 && routes[i].upload;
 }
 
 /* Whether addr is one of the comma-separated trusted proxies. */
@@ -375,6 +411,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		intake = is_intake_route(method, url);
 		if (intake)
 			limit = app->in->cfg.intake_body_limit;
+		else if (is_upload_route(method, url))
+			limit = app->in->cfg.upload_body_limit;
 		buf_init(&r->body, (size_t)limit);
 		MHD_get_connection_values(conn, MHD_HEADER_KIND, sum_header, &hs);
 		if (hs.total > (size_t)app->in->cfg.header_limit) {
@@ -409,8 +447,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 					err_set(&r->err, ERR_TOO_LARGE, "request body is larger than %ld bytes", limit);
 				return send_reply(r);
 			}
-			err_set(&r->err, ERR_TOO_LARGE, "request body is larger than %ld bytes",
-				app->in->cfg.body_limit);
+			err_set(&r->err, ERR_TOO_LARGE, "request body is larger than %ld bytes", limit);
 			return send_reply(r);
 		}
 		return MHD_YES;
@@ -532,9 +569,10 @@ static void load_pgp_key(struct app *app)
 	pgp_close(p);
 }
 
-int server_start(struct server **out, struct instance *in, struct intake *intake,
+int server_start(struct server **out, struct instance *in, const struct server_services *sv,
 		 struct err *e)
 {
+	struct intake *intake = sv->intake;
 	struct server *s;
 	struct sockaddr_storage ss;
 	socklen_t sslen;
@@ -569,6 +607,7 @@ int server_start(struct server **out, struct instance *in, struct intake *intake
 	s->app.openapi = api_openapi_build();
 	s->app.log = accesslog_start(STDERR_FILENO);
 	s->app.intake = intake;
+	s->app.cases = sv->cases;
 	load_pgp_key(&s->app);
 	if (intake != NULL) {
 		unsigned char key[32];

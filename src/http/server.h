@@ -11,6 +11,7 @@
 struct metrics;
 struct accesslog;
 struct intake;
+struct cases;
 struct pow;
 struct ratelimit;
 
@@ -29,6 +30,7 @@ struct app {
 	char health_error[384];
 	/* intake (NULL when the server runs without it, in some tests) */
 	struct intake *intake;
+	struct cases *cases;           /* NULL when the server runs without it */
 	struct ratelimit *intake_rl;   /* NULL: no rate limit */
 	struct pow *pow;               /* NULL: no proof of work asked */
 	char *pgp_key;                 /* the organisation's armored public key, or NULL */
@@ -40,7 +42,13 @@ struct app {
 struct server;
 
 /* Start serving in->cfg.listen in background threads. */
-int server_start(struct server **out, struct instance *in, struct intake *intake,
+/* The services the handlers call (any may be NULL: its routes answer 503). */
+struct server_services {
+	struct intake *intake;
+	struct cases *cases;
+};
+
+int server_start(struct server **out, struct instance *in, const struct server_services *sv,
 		 struct err *e);
 /* The port actually bound (useful with port 0). */
 unsigned server_port(const struct server *s);

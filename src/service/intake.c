@@ -20,6 +20,7 @@
 #include "service/instance.h"
 #include "service/tlog.h"
 #include "store/gcommit.h"
+#include "store/store_case.h"
 #include "store/store_report.h"
 #include "store/store_tlog.h"
 
@@ -41,6 +42,7 @@ static const char *const channel_names[] = {
 	[INTAKE_EMAIL] = "email",
 	[INTAKE_CLI] = "cli",
 	[INTAKE_FEDERATION] = "federation",
+	[INTAKE_OUTBOUND] = "outbound",
 };
 
 static const char *const disposition_names[] = {
@@ -94,6 +96,8 @@ static int job_run(struct db_conn *c, void *arg, struct err *e)
 			      e) < 0)
 		return -1;
 	j->row.leaf_index = j->out->leaf_index;
+	if (j->ch == INTAKE_OUTBOUND)
+		return 0;      /* evidence of something sent: the caller keeps the record */
 	if (store_report_add(c, &j->row, &id, e) < 0)
 		goto undo;
 	for (size_t i = 0; i < j->natts; i++) {
@@ -637,6 +641,46 @@ static int run_async(struct intake *it, struct job *j, intake_done_fn done, void
 	return 0;
 }
 
+int intake_log_outbound(struct intake *it, const char *payload_json, struct intake_receipt *out,
+			struct err *e)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	memset(out, 0, sizeof(*out));
+	j->out = out;
+	if (seal_payload(it, j, INTAKE_OUTBOUND, INTAKE_ACCEPTED, payload_json, time_now_us(), e) < 0) {
+		job_free(j);
+		return -1;
+	}
+	return run_sync(it, j, e);
+}
+
+int intake_seal_blob(struct intake *it, const char *aad, const void *p, size_t n,
+		     unsigned char **out, size_t *out_len, struct err *e)
+{
+	return seal_new(it, aad, p, n, out, out_len, e);
+}
+
+int intake_unseal_blob(struct intake *it, const char *aad, const unsigned char *p, size_t n,
+		       char **out, size_t *out_len, struct err *e)
+{
+	char *pt;
+
+	*out = NULL;
+	*out_len = 0;
+	if (n < SEAL_OVERHEAD)
+		return err_set(e, ERR_INVALID, "sealed value too short");
+	pt = xmalloc(n - SEAL_OVERHEAD + 1);
+	if (unseal(it->key, aad, strlen(aad), p, n, (unsigned char *)pt, e) < 0) {
+		free(pt);
+		return -1;
+	}
+	pt[n - SEAL_OVERHEAD] = '\0';
+	*out = pt;
+	*out_len = n - SEAL_OVERHEAD;
+	return 0;
+}
+
 int intake_submit(struct intake *it, enum intake_channel ch, const struct intake_report *r,
 		  struct intake_receipt *out, struct err *e)
 {
@@ -838,6 +882,19 @@ int intake_status(struct intake *it, const char *token, json_t **out, struct err
 	json_object_set_new(o, "id", json_integer(f.row.id));
 	json_object_set_new(o, "received_at", time_json(f.row.received_at, 0));
 	json_object_set_new(o, "received_at_local", time_json(f.row.received_at, 1));
+	/* once a case handles the report, the reporter follows the case's state */
+	if (with_conn(it, &c, e) == 0) {
+		int64_t case_id = 0;
+		char state[24] = "";
+
+		if (store_case_of_report(c, f.row.id, &case_id, e) == 0 && case_id &&
+		    store_case_state(c, case_id, state, e) == 0) {
+			json_object_set_new(o, "case_id", json_integer(case_id));
+			json_object_set_new(o, "case_state", json_string(state));
+		}
+		db_release(c);
+		err_clear(e);
+	}
 	/* spam is an internal mark: the reporter sees their report as received */
 	json_object_set_new(o, "status", json_string(strcmp(f.row.status, "spam") == 0 ? "received"
 										    : f.row.status));
@@ -1251,7 +1308,8 @@ int intake_verify_payloads(struct intake *it, intake_problem_fn *problem, void *
 		    store_report_by_leaves(v.c, v.base, v.base + v.n, pv_report, &v, e) < 0)
 			goto out;
 		for (uint64_t i = 0; i < v.n; i++)
-			if (v.have[i] && !v.seen[i] && v.entries[i].channel != INTAKE_FEDERATION)
+			if (v.have[i] && !v.seen[i] && v.entries[i].channel != INTAKE_FEDERATION &&
+			    v.entries[i].channel != INTAKE_OUTBOUND)
 				pv_problem(&v, v.base + i, "leaf %llu: its report is missing",
 					   (unsigned long long)(v.base + i));
 	}

@@ -38,6 +38,8 @@ enum intake_channel {
 	INTAKE_EMAIL,          /* vulnflow mail ingest */
 	INTAKE_CLI,            /* vulnflow report submit */
 	INTAKE_FEDERATION,     /* an envelope from a peer */
+	INTAKE_OUTBOUND,       /* not received: evidence of something we sent (an authority
+				* report's frozen content), logged by intake_log_outbound() */
 	INTAKE_CHANNEL_COUNT
 };
 
@@ -198,6 +200,20 @@ int intake_purge(struct intake *it, const struct actor *a, int64_t before, int64
 		 struct err *e);
 
 struct tlog *intake_log(struct intake *it);
+
+/* Seal a blob under the storage key (see base/seal.h; aad binds it to its
+ * place) into a new buffer, and open one into a new NUL-terminated buffer
+ * (the NUL not counted).  ERR_INVALID if it does not open. */
+int intake_seal_blob(struct intake *it, const char *aad, const void *p, size_t n,
+		     unsigned char **out, size_t *out_len, struct err *e);
+int intake_unseal_blob(struct intake *it, const char *aad, const unsigned char *p, size_t n,
+		       char **out, size_t *out_len, struct err *e);
+
+/* Append a leaf for something sent (channel outbound, disposition accepted)
+ * whose payload is payload_json, and wait for the commit.  No report row is
+ * made: the caller keeps what the leaf stands for. */
+int intake_log_outbound(struct intake *it, const char *payload_json, struct intake_receipt *out,
+			struct err *e);
 /* Wait until every submission queued before this call is committed (or
  * failed) and its completion called. */
 void intake_flush(struct intake *it);

@@ -110,3 +110,26 @@ int scoring_cwe(int id, json_t **out, struct err *e)
 			 cwe_valid(id), "source", provenance);
 	return *out ? 0 : err_set(e, ERR_INTERNAL, "cannot render CWE-%d", id);
 }
+
+int scoring_classes(json_t **out, struct err *e)
+{
+	struct gbt30279 *p;
+	json_t *arr;
+
+	*out = NULL;
+	if (gbt30279_load_default(&p, e) < 0)
+		return -1;
+	arr = json_array();
+	for (size_t i = 0; i < gbt30279_class_count(p); i++) {
+		struct gbt30279_class c;
+
+		gbt30279_class_at(p, i, &c);
+		json_array_append_new(arr, json_pack("{s:s,s:s?,s:s?,s:s?,s:s}", "code", c.code,
+						     "parent", c.parent, "zh", c.zh, "en", c.en,
+						     "certainty",
+						     gbt30279_certainty_name(c.certainty)));
+	}
+	gbt30279_free(p);
+	*out = arr;
+	return 0;
+}

@@ -28,4 +28,8 @@ int scoring_cwe(int id, json_t **out, struct err *e);
 int scoring_grade(const char *vector, size_t len, struct gbt30279_result *res, json_t **out,
 		  struct err *e);
 
+/* The GB/T 30279 classification tree of the built-in policy as a JSON array
+ * of {code, parent, zh, en, certainty} in tree order. */
+int scoring_classes(json_t **out, struct err *e);
+
 #endif

@@ -3214,6 +3214,652 @@ def test_intake_rate_limit_and_limits(ctx):
                        "client B via the same proxy has its own bucket")
 
 
+# ================================================================ products, SBOMs and impact (issue 6)
+
+SHARED_DATA = os.environ.get("VULNFLOW_SHARED_DATA") or os.path.join(ROOT, "..", "shared", "data")
+
+
+def _product(ctx, name=None, **kw):
+    """Create a product as the analyst; returns its id."""
+    body = {"name": name or unique("prod")}
+    body.update(kw)
+    r = expect(ctx.api("POST", "/api/v1/products", body,
+                       token=ctx.role_account("analyst")["token"]), 201, what="create product")
+    check(isinstance(r.json.get("id"), int) and r.json["id"] > 0, f"product id: {r.text}")
+    return r.json["id"]
+
+
+def _sbom_post(ctx, pid, version, doc, **kw):
+    raw = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
+    return ctx.api("POST", f"/api/v1/products/{pid}/versions/{urllib.parse.quote(version)}/sbom",
+                   raw=raw, token=kw.pop("token", ctx.role_account("analyst")["token"]), **kw)
+
+
+def _cdx(components, deps=None, spec="1.6"):
+    doc = {"bomFormat": "CycloneDX", "specVersion": spec, "version": 1,
+           "components": components}
+    if deps is not None:
+        doc["dependencies"] = deps
+    return doc
+
+
+def _validate_cdx16(ctx, docs):
+    """Validate exported CycloneDX 1.6 documents with tests/formats/validate_sbom_exports.py."""
+    d = tempfile.mkdtemp(prefix="vf-export-", dir=ctx.tmp)
+    for i, doc in enumerate(docs):
+        with open(os.path.join(d, f"{i:03d}.json"), "w") as f:
+            f.write(doc)
+    p = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tests", "formats",
+                                                        "validate_sbom_exports.py"), d,
+                        "--schema-dir", os.path.join(SHARED_DATA, "cyclonedx", "schema")],
+                       capture_output=True, text=True, timeout=300)
+    bad = [ln for ln in p.stdout.splitlines() if ln.startswith("not ok")]
+    eq(bad, [], "exports that are not valid CycloneDX 1.6")
+    eq(p.returncode, 0, f"validate_sbom_exports.py exit status ({p.stderr[-500:]})")
+
+
+def test_products_create_get_list(ctx):
+    analyst = ctx.role_account("analyst")["token"]
+    name = unique("router")
+    pid = _product(ctx, name, model="AX-1", vendor="Acme")
+    r = expect(ctx.api("POST", "/api/v1/products", {"name": name, "model": "AX-1",
+                                                    "vendor": "Acme"}, token=analyst),
+               409, "product_exists", "the same (name, model, vendor) again")
+    pid2 = _product(ctx, name, model="AX-2", vendor="Acme")
+    check(pid2 != pid, "another model is another product")
+    r = expect(ctx.api("GET", f"/api/v1/products/{pid}", token=analyst), 200)
+    eq((r.json["name"], r.json["model"], r.json["vendor"], r.json["versions"]),
+       (name, "AX-1", "Acme", []), "product read back")
+    r = expect(ctx.api("GET", f"/api/v1/products?after={pid - 1}&limit=2", token=analyst), 200)
+    eq([p["id"] for p in r.json["items"]], [pid, pid2], "list from after=pid-1")
+    expect(ctx.api("GET", "/api/v1/products/999999999", token=analyst), 404, "not_found")
+    expect(ctx.api("POST", "/api/v1/products", {"name": ""}, token=analyst), 422)
+    expect(ctx.api("GET", "/api/v1/products", token=ctx.role_account("reporter")["token"]),
+           403, what="a reporter lists products")
+    expect(ctx.api("POST", "/api/v1/products", {"name": unique("p")},
+                   token=ctx.role_account("auditor")["token"]), 403,
+           what="an auditor creates a product")
+
+
+def test_products_versions(ctx):
+    analyst = ctx.role_account("analyst")["token"]
+    pid = _product(ctx)
+    r = expect(ctx.api("POST", f"/api/v1/products/{pid}/versions", {"version": "2.4.1"},
+                       token=analyst), 201)
+    eq((r.json["version"], r.json["product_id"], r.json["has_sbom"]), ("2.4.1", pid, False),
+       "new version")
+    expect(ctx.api("POST", f"/api/v1/products/{pid}/versions", {"version": "2.4.1"},
+                   token=analyst), 409, "version_exists")
+    expect(ctx.api("POST", f"/api/v1/products/{pid}/versions", {"version": "a/b"},
+                   token=analyst), 422)
+    expect(ctx.api("POST", "/api/v1/products/999999999/versions", {"version": "1"},
+                   token=analyst), 404)
+    r = expect(ctx.api("GET", f"/api/v1/products/{pid}", token=analyst), 200)
+    eq([v["version"] for v in r.json["versions"]], ["2.4.1"], "versions of the product")
+
+
+def test_sbom_every_example_imports_and_exports_valid(ctx):
+    pid = _product(ctx)
+    files = sorted(
+        [os.path.join(dp, f) for base in ("cyclonedx/examples", "spdx/examples")
+         for dp, _, fs in os.walk(os.path.join(SHARED_DATA, base)) for f in fs
+         if f.endswith(".json")])
+    check(len(files) >= 60, f"found only {len(files)} example SBOMs under {SHARED_DATA}")
+    exports = []
+    for i, path in enumerate(files):
+        with open(path, "rb") as f:
+            raw = f.read()
+        doc = json.loads(raw)
+        r = expect(_sbom_post(ctx, pid, f"ex{i}", raw), 200,
+                   what=f"import {os.path.relpath(path, SHARED_DATA)}")
+        n_in = r.json["components"] + r.json["services"]
+        check(n_in >= 0 and r.json["format"] in ("CycloneDX", "SPDX"), f"summary {r.text[:300]}")
+        if "bomFormat" in doc:
+            eq(r.json["spec_version"], doc["specVersion"], f"{path}: spec version")
+        e = expect(ctx.api("GET", f"/api/v1/products/{pid}/versions/ex{i}/sbom",
+                           token=ctx.role_account("auditor")["token"]), 200,
+                   what=f"export {path}")
+        contains(e.headers.get("Content-Type"), "application/vnd.cyclonedx+json", "export type")
+        out = json.loads(e.body)
+        eq(out["specVersion"], "1.6", f"{path}: exported spec version")
+        c = expect(ctx.api("GET", f"/api/v1/products/{pid}/versions/ex{i}/components",
+                           token=ctx.role_account("auditor")["token"]), 200)
+        eq(len(c.json["items"]), r.json["components"] + r.json["services"],
+           f"{path}: stored components")
+        exports.append(e.text)
+    _validate_cdx16(ctx, exports)
+
+
+def test_sbom_summary_and_stored_components(ctx):
+    pid = _product(ctx)
+    comps = [
+        {"type": "library", "bom-ref": "a", "name": "A", "version": "1.0",
+         "purl": "pkg:NPM/%40Scope/A@1.0", "supplier": {"name": unique("Supplier A"),
+                                                     "contact": [{"email": "sec@a.example"}]},
+         "hashes": [{"alg": "SHA-256", "content": "ab" * 32}],
+         "licenses": [{"license": {"id": "MIT"}}]},
+        {"type": "library", "bom-ref": "b", "name": "B", "version": "2.0",
+         "purl": "pkg:pypi/Django_Rest@2.0",
+         "components": [{"type": "file", "bom-ref": "b1", "name": "b1.py"}]},
+        {"type": "library", "bom-ref": "c", "name": "C", "purl": "not a purl"},
+    ]
+    deps = [{"ref": "a", "dependsOn": ["b"]}, {"ref": "b", "dependsOn": ["a"]}]
+    r = expect(_sbom_post(ctx, pid, "1.0", _cdx(comps, deps)), 200)
+    s = r.json
+    eq((s["version"], s["version_created"], s["format"], s["spec_version"], s["components"],
+        s["services"], s["edges"], s["purls"]), ("1.0", True, "CycloneDX", "1.6", 4, 0, 2, 2),
+       "import summary")
+    codes = sorted({d["code"] for d in s["diagnostics"]})
+    check("cycle" in codes and "purl" in codes, f"diagnostics name the cycle and the bad purl: "
+                                                f"{s['diagnostics']}")
+    eq(s["diagnostic_count"], len(s["diagnostics"]), "diagnostic count")
+    items = expect(ctx.api("GET", f"/api/v1/products/{pid}/versions/1.0/components",
+                           token=ctx.role_account("analyst")["token"]), 200).json["items"]
+    by_ref = {c["bom_ref"]: c for c in items}
+    eq(by_ref["a"]["purl"], "pkg:npm/%40scope/a@1.0", "canonical purl (type rules applied)")
+    eq(by_ref["b"]["purl"], "pkg:pypi/django-rest@2.0", "PyPI name normalised")
+    eq(by_ref["c"]["purl"], None, "an invalid purl is not stored")
+    eq(by_ref["a"]["hashes"], [{"alg": "SHA-256", "content": "ab" * 32}], "hashes kept")
+    eq(by_ref["a"]["licenses"], [{"kind": "id", "value": "MIT"}], "licences kept")
+    eq(by_ref["b1"]["parent"], by_ref["b"]["index"], "nested component's parent")
+    # the SBOM's supplier is now in the registry, owning the package
+    sups = expect(ctx.api("GET", "/api/v1/suppliers?limit=500",
+                          token=ctx.role_account("analyst")["token"]), 200).json["items"]
+    mine = [x for x in sups if x["name"] == comps[0]["supplier"]["name"]]
+    eq(len(mine), 1, "supplier pre-filled from the SBOM")
+    eq((mine[0]["source"], mine[0]["packages"], mine[0]["contacts"]),
+       ("sbom", ["pkg:npm/%40scope/a"], [{"email": "sec@a.example"}]), "pre-filled supplier")
+    # a second import replaces the first
+    r = expect(_sbom_post(ctx, pid, "1.0", _cdx(comps[:1])), 200)
+    eq((r.json["version_created"], r.json["components"]), (False, 1), "re-import summary")
+    items = expect(ctx.api("GET", f"/api/v1/products/{pid}/versions/1.0/components",
+                           token=ctx.role_account("analyst")["token"]), 200).json["items"]
+    eq([c["bom_ref"] for c in items], ["a"], "components after the re-import")
+
+
+def test_sbom_malformed(ctx):
+    pid = _product(ctx)
+    good = json.dumps(_cdx([{"type": "library", "name": "x", "bom-ref": "x"}])).encode()
+    cases = [
+        ("truncated", good[: len(good) // 2], 400, "malformed_json"),
+        ("not JSON", b"<bom/>", 400, "malformed_json"),
+        ("empty", b"", 400, None),
+        ("not an SBOM", b'{"hello": 1}', 422, None),
+        ("wrong type", json.dumps(_cdx([{"type": "library", "name": 5}])).encode(), 422, None),
+        ("unknown component type",
+         json.dumps(_cdx([{"type": "spaceship", "name": "x"}])).encode(), 422, None),
+        ("duplicate bom-ref",
+         json.dumps(_cdx([{"type": "library", "name": "x", "bom-ref": "d"},
+                          {"type": "library", "name": "y", "bom-ref": "d"}])).encode(), 422,
+         "duplicate_ref"),
+        ("dependency on an unknown ref",
+         json.dumps(_cdx([{"type": "library", "name": "x", "bom-ref": "d"}],
+                         [{"ref": "d", "dependsOn": ["nope"]}])).encode(), 422, "unknown_ref"),
+        ("unsupported spec version",
+         json.dumps(_cdx([], spec="1.1")).encode(), 422, None),
+    ]
+    for what, raw, status, code in cases:
+        r = _sbom_post(ctx, pid, "bad", raw)
+        expect(r, status, code, what)
+        check(r.error_message and len(r.error_message) > 5, f"{what}: a clear message")
+    r = expect(ctx.api("GET", f"/api/v1/products/{pid}", token=ctx.role_account("analyst")
+                       ["token"]), 200)
+    eq(r.json["versions"], [], "a refused SBOM leaves no version behind")
+    expect(ctx.api("GET", f"/api/v1/products/{pid}/versions/bad/sbom",
+                   token=ctx.role_account("analyst")["token"]), 404)
+    # 100 MB: refused from its Content-Length, before the body is read
+    head = (f"POST /api/v1/products/{pid}/versions/big/sbom HTTP/1.1\r\nHost: t\r\n"
+            f"Authorization: Bearer {ctx.role_account('analyst')['token']}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {100 << 20}\r\n\r\n").encode()
+    r = ctx.raw_http(head, "POST", "/sbom")
+    expect(r, 413, what="a 100 MB SBOM")
+    contains(r.error_message, "67108864", "413 names the upload limit")
+    # a body over body_limit (64 KiB in this fixture) but under upload_body_limit is fine
+    comps = [{"type": "library", "name": f"c{i}", "bom-ref": f"c{i}",
+              "purl": f"pkg:npm/c{i}-{RUN_ID}@1.0.{i}"} for i in range(3000)]
+    raw = json.dumps(_cdx(comps)).encode()
+    check(len(raw) > BODY_LIMIT, "the SBOM is larger than body_limit")
+    r = expect(_sbom_post(ctx, pid, "3000", raw), 200, what="SBOM larger than body_limit")
+    eq(r.json["components"], 3000, "components of the large SBOM")
+
+
+def test_sbom_upload_limit(ctx):
+    pid = _product(ctx)
+    raw = json.dumps(_cdx([{"type": "library", "name": "x" * 5000}])).encode()
+    with _OtherServer(ctx, "upload_body_limit=4096") as srv:
+        r = srv.api("POST", f"/api/v1/products/{pid}/versions/1/sbom", raw=raw,
+                    token=ctx.role_account("analyst")["token"])
+        expect(r, 413, what="SBOM over upload_body_limit")
+        contains(r.error_message, "4096", "the message names the limit")
+        head = (f"POST /api/v1/products/{pid}/versions/1/sbom HTTP/1.1\r\nHost: t\r\n"
+                f"Authorization: Bearer {ctx.role_account('analyst')['token']}\r\n"
+                "Transfer-Encoding: chunked\r\n\r\n").encode()
+        r = srv.raw_http(_chunked(head, raw), "POST", "/sbom")
+        expect(r, 413, what="chunked SBOM over upload_body_limit")
+
+
+def _osv(ident, affected, **kw):
+    doc = {"schema_version": "1.6.0", "id": ident, "modified": "2025-01-01T00:00:00Z",
+           "summary": f"test advisory {ident}", "affected": affected}
+    doc.update(kw)
+    return doc
+
+
+def _aff(ecosystem, name, events=None, versions=None, rtype="ECOSYSTEM"):
+    a = {"package": {"ecosystem": ecosystem, "name": name}}
+    if events is not None:
+        a["ranges"] = [{"type": rtype, "events": events}]
+    if versions is not None:
+        a["versions"] = versions
+    return a
+
+
+# Hand-checked matching cases: (OSV ecosystem, OSV package name, purl prefix of the
+# components, events, {component version: affected?}).  Each version was checked by
+# hand against the ecosystem's own rules (comments say why where it is not obvious).
+def _matching_cases():
+    r = RUN_ID
+    return [
+        ("npm", f"left-pad-{r}", f"pkg:npm/left-pad-{r}",
+         [{"introduced": "0"}, {"fixed": "1.2.3"}],
+         {"1.2.3-beta.1": True,        # a pre-release sorts before its release
+          "1.2.3": False, "0.0.0": True, "1.2.2": True, "1.10.0": False, "2.0.0": False}),
+        ("npm", f"@acme-{r}/core", f"pkg:npm/%40acme-{r}/core",
+         [{"introduced": "3.0.0"}],    # unbounded above
+         {"2.9.9": False, "3.0.0": True, "99.1.0": True, "3.0.0-rc.1": False}),
+        ("PyPI", f"Django_Thing-{r}", f"pkg:pypi/django-thing-{r}",
+         [{"introduced": "1.0"}, {"fixed": "2.0"}],
+         {"2.0rc1": True,              # pre-release of 2.0
+          "1!0.5": False,              # epoch 1 sorts after every epoch-0 version
+          "1.0.post1": True, "0.9": False, "2.0": False, "1.0": True, "2.0.0": False}),
+        ("Maven", f"org.acme{r}:lib", f"pkg:maven/org.acme{r}/lib",
+         [{"introduced": "2.5.0"}, {"fixed": "2.5.16"}],
+         {"2.5.16-SNAPSHOT": True,     # a snapshot comes before the release
+          "2.5.9": True,               # numerically < 2.5.16 (not as text)
+          "2.5.16": False, "2.4.99": False, "2.5.0": True}),
+        ("Go", f"github.com/acme{r}/mod", f"pkg:golang/github.com/acme{r}/mod",
+         [{"introduced": "0"}, {"fixed": "1.6.0"}],
+         {"v1.5.0": True, "v0.0.0-20191109021931-daa7c04131f5": True,  # pseudo-version
+          "v1.6.0": False, "v1.10.0": False}),
+        ("Debian:12", f"libfoo-{r}", f"pkg:deb/debian/libfoo-{r}",
+         [{"introduced": "0"}, {"fixed": "1:1.2-3"}],
+         {"1.5-1": True,               # no epoch = epoch 0 < 1
+          "1:1.2-2": True, "1:1.2-3": False, "1:1.2-3+deb12u1": False, "2:0.1-1": False,
+          "1:1.2~rc1-1": True}),       # ~ sorts before everything
+        ("Red Hat", f"bash-{r}", f"pkg:rpm/redhat/bash-{r}",
+         [{"introduced": "0"}, {"fixed": "2:1.0-5.el8"}],
+         {"1.0-4.el8?epoch=2": True,   # the epoch qualifier counts
+          "9.9-1?epoch=1": True, "1.0-5.el8?epoch=2": False, "0.1-1?epoch=3": False}),
+        ("Alpine:v3.18", f"openssl-{r}", f"pkg:apk/alpine/openssl-{r}",
+         [{"introduced": "0"}, {"fixed": "1.0.2q-r0"}],
+         {"1.0.2p-r3": True, "1.0.2q-r0": False, "1.0.2q-r1": False, "1.0.1-r9": True}),
+        ("NuGet", f"Acme.Lib{r}", f"pkg:nuget/Acme.Lib{r}",
+         [{"introduced": "0"}, {"fixed": "4.0.0"}],
+         {"3.9.9": True, "4.0.0-rc1": True, "4.0": False, "4.0.0.1": False}),
+        ("crates.io", f"acme-{r}", f"pkg:cargo/acme-{r}",
+         [{"introduced": "0.1.0"}, {"last_affected": "0.1.5"}],
+         {"0.1.4": True, "0.1.5": True, "0.1.6": False, "0.0.9": False}),
+        ("RubyGems", f"acme-{r}", f"pkg:gem/acme-{r}",
+         [{"introduced": "0"}, {"fixed": "3.2.22"}],
+         {"3.2.21": True, "3.2.22.rc1": True, "3.2.22": False}),
+    ]
+
+
+def _component_purl(prefix, version):
+    v, _, q = version.partition("?")
+    return f"{prefix}@{urllib.parse.quote(v, safe='.-_~:!')}" + (f"?{q}" if q else "")
+
+
+def test_impact_matching_per_ecosystem(ctx):
+    analyst = ctx.role_account("analyst")["token"]
+    cases = _matching_cases()
+    comps, expected = [], {}
+    for i, (eco, name, prefix, events, versions) in enumerate(cases):
+        ident = f"TEST-{RUN_ID}-{i}"
+        for v in versions:
+            purl = _component_purl(prefix, v)
+            comps.append({"type": "library", "bom-ref": purl, "name": name, "purl": purl,
+                          "version": v.partition("?")[0]})
+            expected[purl] = ident if versions[v] else None
+    # 1: the SBOM first, then the advisories (an advisory matches stored components)
+    pid = _product(ctx)
+    expect(_sbom_post(ctx, pid, "1", _cdx(comps)), 200)
+    for i, (eco, name, prefix, events, versions) in enumerate(cases):
+        r = expect(ctx.api("POST", "/api/v1/advisories",
+                           raw=json.dumps(_osv(f"TEST-{RUN_ID}-{i}",
+                                               [_aff(eco, name, events)])).encode(),
+                           token=analyst), 201, what=f"import advisory for {eco}")
+        eq(r.json["matches"], sum(1 for v in versions.values() if v),
+           f"{eco}: matches of the new advisory")
+    # 2: then a second version with the same SBOM (an SBOM matches stored advisories)
+    r = expect(_sbom_post(ctx, pid, "2", _cdx(comps)), 200)
+    eq(r.json["matches"], sum(1 for v in expected.values() if v), "matches of the new SBOM")
+    for version in ("1", "2"):
+        got = {}
+        r = expect(ctx.api("GET", f"/api/v1/products/{pid}/versions/{version}/vulnerabilities",
+                           token=analyst), 200)
+        for vuln in r.json["vulnerabilities"]:
+            for c in vuln["components"]:
+                got[c["purl"]] = vuln["id"]
+        for purl, ident in expected.items():
+            from_api = got.get(_canonical_purl(ctx, purl))
+            eq(from_api, ident, f"version {version}: {purl}")
+
+
+def _canonical_purl(ctx, purl):
+    cache = getattr(ctx, "_purl_cache", None)
+    if cache is None:
+        cache = ctx._purl_cache = {}
+    if purl not in cache:
+        p = ctx.cli("purl", purl)
+        cache[purl] = p.stdout.strip()
+    return cache[purl]
+
+
+def test_impact_query_customers_and_suppliers(ctx):
+    analyst = ctx.role_account("analyst")["token"]
+    pkg = f"pkg:npm/impact-lib-{RUN_ID}"
+    p1, p2 = _product(ctx, vendor="Acme"), _product(ctx)
+    for pid, v, libv in [(p1, "1.0", "1.4.0"), (p1, "2.0", "2.1.0"), (p2, "7", "1.9.9")]:
+        expect(_sbom_post(ctx, pid, v, _cdx([{"type": "library", "name": "impact-lib",
+                                              "purl": f"{pkg}@{libv}"}])), 200)
+    cust = unique("Customer")
+    r = expect(ctx.api("POST", "/api/v1/customers",
+                       {"name": cust, "jurisdiction": "CN",
+                        "contacts": [{"name": "Ops", "email": "ops@c.example"}],
+                        "deployments": [{"product_id": p1, "version": "1.0"},
+                                        {"product_id": p2, "version": "7"}]},
+                       token=analyst), 201)
+    eq(len(r.json["deployments"]), 2, "deployments recorded")
+    sup = unique("Upstream")
+    expect(ctx.api("POST", "/api/v1/suppliers", {"name": sup, "jurisdiction": "DE",
+                                                  "packages": [pkg]}, token=analyst), 201)
+    r = expect(ctx.api("GET", "/api/v1/impact?" + urllib.parse.urlencode(
+        {"purl": pkg, "vers": "vers:npm/>=1.0.0|<2.0.0"}), token=analyst), 200)
+    got = sorted((a["product_id"], a["version"]) for a in r.json["affected"])
+    eq(got, sorted([(p1, "1.0"), (p2, "7")]), "affected product versions")
+    eq(r.json["product_versions"], 2, "count")
+    for a in r.json["affected"]:
+        eq([c["name"] for c in a["customers"]], [cust], f"customers of {a['version']}")
+    eq(r.json["supplier"]["name"], sup, "the package's registered supplier")
+    eq(r.json["supplier"]["jurisdiction"], "DE", "supplier jurisdiction")
+    # the purl's own version, without vers: equality
+    r = expect(ctx.api("GET", "/api/v1/impact?" + urllib.parse.urlencode(
+        {"purl": f"{pkg}@2.1.0"}), token=analyst), 200)
+    eq([(a["product_id"], a["version"]) for a in r.json["affected"]], [(p1, "2.0")],
+       "purl with a version")
+    for q, code in [({"purl": "nonsense"}, None), ({"purl": pkg, "vers": "vers:pypi/<1"}, None),
+                    ({"purl": pkg, "vers": "vers:npm/<1|<2"}, None), ({}, None)]:
+        expect(ctx.api("GET", "/api/v1/impact?" + urllib.parse.urlencode(q), token=analyst),
+               422, code, f"impact {q}")
+    # by advisory id
+    ident = f"GHSA-{RUN_ID}-impact"
+    expect(ctx.api("POST", "/api/v1/advisories", raw=json.dumps(_osv(
+        ident, [_aff("npm", f"impact-lib-{RUN_ID}", [{"introduced": "2.0.0"}])],
+        aliases=["CVE-2099-0001"])).encode(), token=analyst), 201)
+    r = expect(ctx.api("GET", f"/api/v1/impact?advisory={ident}", token=analyst), 200)
+    eq([(a["product_id"], a["version"]) for a in r.json["affected"]], [(p1, "2.0")],
+       "impact of the advisory")
+    eq(r.json["aliases"], ["CVE-2099-0001"], "aliases")
+    r2 = expect(ctx.api("GET", f"/api/v1/advisories/{ident}", token=analyst), 200)
+    eq(r2.json["ranges"], [{"purl": pkg, "vers": "vers:npm/>=2.0.0", "fixed": None}], "ranges")
+    expect(ctx.api("GET", "/api/v1/advisories/NOPE-1", token=analyst), 404)
+    # CLI: the same questions
+    p = ctx.cli("impact", "--dir", ctx.dir, "--json", "--purl", pkg, "--vers",
+                "vers:npm/>=1.0.0|<2.0.0")
+    eq(p.returncode, 0, f"vulnflow impact --purl: {p.stderr}")
+    eq(sorted((a["product_id"], a["version"]) for a in json.loads(p.stdout)["affected"]), got,
+       "CLI impact --purl")
+    p = ctx.cli("impact", "--dir", ctx.dir, "--advisory", ident)
+    eq(p.returncode, 0, f"vulnflow impact --advisory: {p.stderr}")
+    contains(p.stdout, "1 product versions", "CLI impact --advisory")
+
+
+def test_advisories_import_cli_dir_zip_idempotent(ctx):
+    import zipfile
+    d = tempfile.mkdtemp(prefix="osv-", dir=ctx.tmp)
+    docs = {f"Z-{RUN_ID}-{i}": _osv(f"Z-{RUN_ID}-{i}", [_aff("PyPI", f"zip-lib-{RUN_ID}",
+                                                              [{"introduced": "0"},
+                                                               {"fixed": f"{i}.0"}])])
+            for i in range(1, 6)}
+    zpath = os.path.join(d, "PyPI.zip")
+    with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as z:
+        for ident, doc in docs.items():
+            z.writestr(f"{ident}.json", json.dumps(doc))
+        z.writestr("README.txt", "not json")
+    p = ctx.cli("advisories", "import", "--dir", ctx.dir, "--json", zpath)
+    eq(p.returncode, 0, f"import of the zip: {p.stderr}")
+    eq({k: json.loads(p.stdout)[k] for k in ("documents", "created", "failed")},
+       {"documents": 5, "created": 5, "failed": 0}, "first import")
+    p = ctx.cli("advisories", "import", "--dir", ctx.dir, "--json", zpath)
+    eq({k: json.loads(p.stdout)[k] for k in ("documents", "created", "updated", "unchanged")},
+       {"documents": 5, "created": 0, "updated": 0, "unchanged": 5}, "re-import: idempotent")
+    # a changed document is updated; a broken one is reported and the rest go on
+    docs[f"Z-{RUN_ID}-1"]["modified"] = "2025-02-02T00:00:00Z"
+    sub = os.path.join(d, "dir", "nested")
+    os.makedirs(sub)
+    for ident, doc in docs.items():
+        with open(os.path.join(sub, f"{ident}.json"), "w") as f:
+            json.dump(doc, f)
+    with open(os.path.join(d, "dir", "broken.json"), "w") as f:
+        f.write('{"id": "x"')
+    p = ctx.cli("advisories", "import", "--dir", ctx.dir, "--json", os.path.join(d, "dir"))
+    eq(p.returncode, 1, "exit status 1 when a document failed")
+    eq({k: json.loads(p.stdout)[k] for k in ("documents", "updated", "unchanged", "failed")},
+       {"documents": 6, "updated": 1, "unchanged": 4, "failed": 1}, "directory import")
+    contains(p.stderr, "broken.json", "the failed file is named")
+    # shared test data: OSV linter records, a Red Hat CSAF document and the CSAF examples
+    for path in ["osv/linter-testdata", "osv/ghsa-to-osv/full_ranges.osv.json",
+                 "osv/redhat-csaf-to-osv/rhsa-2024_4546.csaf.json", "csaf/2.0/examples"]:
+        p = ctx.cli("advisories", "import", "--dir", ctx.dir, "--json", "--quiet",
+                    os.path.join(SHARED_DATA, path))
+        eq(p.returncode, 0, f"import {path}: {p.stderr[-500:]}")
+        check(json.loads(p.stdout)["documents"] >= 1, f"{path}: documents read")
+    r = expect(ctx.api("GET", "/api/v1/advisories/RHSA-2024:4546",
+                       token=ctx.role_account("analyst")["token"]), 200)
+    eq(sorted(x["purl"] for x in r.json["ranges"]),
+       ["pkg:rpm/redhat/git-lfs", "pkg:rpm/redhat/git-lfs-debuginfo",
+        "pkg:rpm/redhat/git-lfs-debugsource"], "CSAF product tree -> packages")
+    eq({x["vers"] for x in r.json["ranges"]}, {"vers:rpm/<2.13.3-3.el8_6.1"},
+       "CSAF fixed status -> below the fixed version")
+    r = expect(ctx.api("GET", "/api/v1/advisories/GHSA-mr95-9rr4-668f",
+                       token=ctx.role_account("analyst")["token"]), 200)
+    eq(sorted((x["purl"], x["vers"], x["fixed"]) for x in r.json["ranges"]),
+       [("pkg:maven/com.typesafe.akka/akka-actor_2.11", "vers:maven/>=2.5.0|<2.5.16", "2.5.16"),
+        ("pkg:maven/com.typesafe.akka/akka-actor_2.12", "vers:maven/>=2.5.0|<2.5.16",
+         "2.5.16")], "OSV ranges")
+    expect(ctx.api("POST", "/api/v1/advisories", raw=b'{"id": 1}',
+                   token=ctx.role_account("analyst")["token"]), 422)
+    expect(ctx.api("POST", "/api/v1/advisories", raw=b'{"id": ',
+                   token=ctx.role_account("analyst")["token"]), 400)
+    p = ctx.cli("advisories", "import", "--dir", ctx.dir, os.path.join(d, "nope.zip"))
+    eq(p.returncode, 1, "a missing path")
+
+
+def test_suppliers_customers_csv(ctx):
+    d = tempfile.mkdtemp(prefix="csv-", dir=ctx.tmp)
+    s1, s2 = unique("Sup"), unique("Sup")
+    sup_csv = os.path.join(d, "suppliers.csv")
+    with open(sup_csv, "w", encoding="utf-8") as f:
+        f.write("\ufeffname,jurisdiction,contact_name,contact_email,contact_phone,packages\r\n"
+                f'{s1},CN,"Zhang, San",zs@s1.example,+86 10 1234,'
+                f'pkg:maven/org.s1{RUN_ID}/* pkg:npm/s1-{RUN_ID}\r\n'
+                f"{s1},,Li Si,ls@s1.example,,\r\n"
+                f"{s2},XX1,,,,\r\n"
+                f"{s2},DE,,bad-email,,\r\n"
+                f"{s2},DE,,,,pkg:maven/only-a-name\r\n")
+    p = ctx.cli("supplier", "import", "--dir", ctx.dir, "--json", sup_csv)
+    eq(p.returncode, 1, "exit status 1 when rows were refused")
+    out = json.loads(p.stdout)
+    eq((out["rows"], out["created"], out["packages"]), (5, 2, 2), "supplier import counts")
+    eq(sorted(e["line"] for e in out["errors"]), [4, 5, 6], "refused rows by line")
+    sups = {x["name"]: x for x in expect(ctx.api(
+        "GET", "/api/v1/suppliers?limit=500", token=ctx.role_account("analyst")["token"]),
+        200).json["items"]}
+    eq(sups[s1]["contacts"], [{"name": "Zhang, San", "email": "zs@s1.example",
+                               "phone": "+86 10 1234"},
+                              {"name": "Li Si", "email": "ls@s1.example"}], "merged contacts")
+    eq(sorted(sups[s1]["packages"]), sorted([f"pkg:maven/org.s1{RUN_ID}/*",
+                                             f"pkg:npm/s1-{RUN_ID}"]), "owned packages")
+    eq((sups[s1]["jurisdiction"], sups[s1]["source"]), ("CN", "csv"), "supplier fields")
+    # a namespace claim makes the supplier the owner of every package in it
+    pid = _product(ctx)
+    expect(_sbom_post(ctx, pid, "1", _cdx([{"type": "library", "name": "x",
+                                            "purl": f"pkg:maven/org.s1{RUN_ID}/x@1.0"}])), 200)
+    r = expect(ctx.api("GET", "/api/v1/impact?purl=" + urllib.parse.quote(
+        f"pkg:maven/org.s1{RUN_ID}/x"), token=ctx.role_account("analyst")["token"]), 200)
+    eq(r.json["supplier"]["name"], s1, "namespace owner")
+    # customers
+    pname = unique("csvprod")
+    _product(ctx, pname, model="M1")
+    c1 = unique("Cust")
+    cus_csv = os.path.join(d, "customers.csv")
+    with open(cus_csv, "w", encoding="utf-8") as f:
+        f.write("customer,jurisdiction,contact_name,contact_email,contact_phone,product,"
+                "model,version\n"
+                f"{c1},CN,客户甲,a@c.example,,{pname},M1,1.0\n"
+                f"{c1},CN,,,,{pname},,2.0\n"
+                f"{c1},CN,,,,no-such-product-{RUN_ID},,1\n")
+    p = ctx.cli("customer", "import", "--dir", ctx.dir, "--json", cus_csv)
+    eq(p.returncode, 1, "exit status 1 (one unknown product)")
+    out = json.loads(p.stdout)
+    eq((out["rows"], out["created"], out["deployments"], [e["line"] for e in out["errors"]]),
+       (3, 1, 2, [4]), "customer import counts")
+    custs = {x["name"]: x for x in expect(ctx.api(
+        "GET", "/api/v1/customers?limit=500", token=ctx.role_account("analyst")["token"]),
+        200).json["items"]}
+    eq(sorted(x["version"] for x in custs[c1]["deployments"]), ["1.0", "2.0"], "deployments")
+    eq(custs[c1]["contacts"], [{"name": "客户甲", "email": "a@c.example"}], "UTF-8 contact")
+    p = ctx.cli("customer", "import", "--dir", ctx.dir, "--json", cus_csv)
+    eq(json.loads(p.stdout)["updated"], 1, "re-import updates")
+    eq(json.loads(p.stdout)["deployments"], 0, "re-import adds no deployment")
+    bad = os.path.join(d, "bad.csv")
+    with open(bad, "w") as f:
+        f.write('name,packages\n"unterminated,x\n')
+    p = ctx.cli("supplier", "import", "--dir", ctx.dir, bad)
+    eq(p.returncode, 1, "unreadable CSV")
+    contains(p.stderr, "unterminated quote", "CSV error message")
+    expect(ctx.api("POST", "/api/v1/suppliers", {"name": s1, "packages": ["nonsense"]},
+                   token=ctx.role_account("analyst")["token"]), 422)
+    expect(ctx.api("POST", "/api/v1/customers",
+                   {"name": c1, "deployments": [{"product_id": 999999999, "version": "1"}]},
+                   token=ctx.role_account("analyst")["token"]), 422)
+    r = expect(ctx.api("POST", "/api/v1/suppliers", {"name": s1, "jurisdiction": "FR"},
+                       token=ctx.role_account("analyst")["token"]), 200)
+    eq((r.json["created"], r.json["jurisdiction"]), (False, "FR"), "supplier update")
+
+
+def test_vex_set_and_export(ctx):
+    analyst = ctx.role_account("analyst")["token"]
+    pid = _product(ctx, vendor="Acme")
+    lib = f"vex-lib-{RUN_ID}"
+    expect(_sbom_post(ctx, pid, "1.0", _cdx([{"type": "library", "name": lib,
+                                              "purl": f"pkg:npm/{lib}@1.0.0"}])), 200)
+    ids = [f"VEX-{RUN_ID}-{i}" for i in range(4)]
+    for i, ident in enumerate(ids):
+        expect(ctx.api("POST", "/api/v1/advisories", raw=json.dumps(_osv(
+            ident, [_aff("npm", lib, [{"introduced": "0"}])],
+            aliases=[f"CVE-2099-{1000 + i}"])).encode(), token=analyst), 201)
+    base = f"/api/v1/products/{pid}/versions/1.0/vex"
+    expect(ctx.api("POST", base, {"vulnerability": ids[0], "status": "not_affected"},
+                   token=analyst), 422, what="not_affected without a justification")
+    expect(ctx.api("POST", base, {"vulnerability": ids[0], "status": "maybe"}, token=analyst),
+           422)
+    expect(ctx.api("POST", base, {"vulnerability": "NOPE", "status": "fixed"}, token=analyst),
+           404)
+    sets = [(ids[0], "not_affected", "code_not_reachable"), (ids[1], "affected", None),
+            (ids[2], "fixed", None)]
+    for ident, status, just in sets:
+        body = {"vulnerability": ident, "status": status, "detail": "checked by hand"}
+        if just:
+            body["justification"] = just
+        r = expect(ctx.api("POST", base, body, token=analyst), 200)
+        eq(r.json["status"], status, "VEX status set")
+    r = expect(ctx.api("GET", f"/api/v1/products/{pid}/versions/1.0/vulnerabilities",
+                       token=analyst), 200)
+    got = {v["id"]: (v["vex"] or {}).get("status") for v in r.json["vulnerabilities"]}
+    eq(got, {ids[0]: "not_affected", ids[1]: "affected", ids[2]: "fixed", ids[3]: None},
+       "vulnerabilities with their VEX status")
+    r = expect(ctx.api("GET", base, token=analyst), 200)
+    doc = json.loads(r.body)
+    states = {v["id"]: v["analysis"]["state"] for v in doc["vulnerabilities"]}
+    eq(states, {ids[0]: "not_affected", ids[1]: "exploitable", ids[2]: "resolved",
+                ids[3]: "in_triage"}, "CycloneDX VEX analysis states")
+    eq([v["analysis"].get("justification") for v in doc["vulnerabilities"]
+        if v["id"] == ids[0]], ["code_not_reachable"], "justification")
+    _validate_cdx16(ctx, [r.text])
+    r = expect(ctx.api("GET", base + "?format=csaf", token=analyst), 200)
+    csaf = json.loads(r.body)
+    eq(csaf["document"]["category"], "csaf_vex", "CSAF VEX category")
+    status = {v.get("ids", [{}])[0].get("text"): list(v["product_status"])[0]
+              for v in csaf["vulnerabilities"]}
+    eq(status, {ids[0]: "known_not_affected", ids[1]: "known_affected", ids[2]: "fixed",
+                ids[3]: "under_investigation"}, "CSAF product status")
+    import jsonschema
+    with open(os.path.join(SHARED_DATA, "csaf", "2.0", "csaf_json_schema.json")) as f:
+        schema = json.load(f)
+    cvss = {}
+    for name in ("cvss-v2.0.json", "cvss-v3.0.json", "cvss-v3.1.json"):
+        for base_dir in (os.path.join(SHARED_DATA, "cvss"),
+                         os.path.join(SHARED_DATA, "csaf", "2.1", "referenced_schema")):
+            path = os.path.join(base_dir, name)
+            if os.path.exists(path):
+                with open(path) as f:
+                    s = json.load(f)
+                cvss[s.get("$id", name)] = s
+    resolver = jsonschema.RefResolver.from_schema(schema, store=cvss)
+    errors = [e.message for e in jsonschema.Draft202012Validator(
+        schema, resolver=resolver).iter_errors(csaf)]
+    eq(errors[:3], [], "CSAF VEX valid against the CSAF 2.0 schema")
+    p = ctx.cli("vex", "export", "--dir", ctx.dir, "--product",
+                expect(ctx.api("GET", f"/api/v1/products/{pid}", token=analyst), 200)
+                .json["name"], "--version", "1.0")
+    eq(p.returncode, 0, f"vulnflow vex export: {p.stderr}")
+    eq(json.loads(p.stdout)["bomFormat"], "CycloneDX", "CLI VEX export")
+
+
+def test_cli_sbom_import_export_and_rematch(ctx):
+    d = tempfile.mkdtemp(prefix="sbom-", dir=ctx.tmp)
+    name = unique("cliprod")
+    path = os.path.join(SHARED_DATA, "spdx", "examples", "SPDXJSONExample-v2.3.spdx.json")
+    p = ctx.cli("sbom", "import", "--dir", ctx.dir, "--product", name, "--version", "1.0",
+                "--json", path)
+    eq(p.returncode, 0, f"sbom import: {p.stderr}")
+    s = json.loads(p.stdout)
+    eq((s["format"], s["spec_version"]), ("SPDX", "2.3"), "CLI import summary")
+    contains(p.stderr, "created product", "the product is created on first import")
+    out = os.path.join(d, "out.json")
+    p = ctx.cli("sbom", "export", "--dir", ctx.dir, "--product", name, "--version", "1.0",
+                "-o", out)
+    eq(p.returncode, 0, f"sbom export: {p.stderr}")
+    with open(out) as f:
+        text = f.read()
+    eq(json.loads(text)["specVersion"], "1.6", "CLI export")
+    _validate_cdx16(ctx, [text])
+    p = ctx.cli("sbom", "export", "--dir", ctx.dir, "--product", name, "--version", "9")
+    eq(p.returncode, 1, "export of a version that does not exist")
+    p = ctx.cli("sbom", "import", "--dir", ctx.dir, "--product", name, path)
+    eq(p.returncode, 2, "usage: no --version")
+    p = ctx.cli("sbom", "--help")
+    eq(p.returncode, 0, "sbom --help")
+    for cmd in ("product", "supplier", "customer", "advisories", "impact", "vex"):
+        p = ctx.cli(cmd, "--help")
+        eq(p.returncode, 0, f"{cmd} --help")
+        contains(p.stdout, "Usage: vulnflow " + cmd, f"{cmd} --help text")
+    lib = f"rematch-lib-{RUN_ID}"
+    expect(_sbom_post(ctx, _product(ctx), "1", _cdx([{"type": "library", "name": lib,
+                                                      "purl": f"pkg:npm/{lib}@1.0.0"}])), 200)
+    expect(ctx.api("POST", "/api/v1/advisories", raw=json.dumps(_osv(
+        f"RM-{RUN_ID}", [_aff("npm", lib, [{"introduced": "0"}])])).encode(),
+        token=ctx.role_account("analyst")["token"]), 201)
+    p = ctx.cli("impact", "rematch", "--dir", ctx.dir, "--json")
+    eq(p.returncode, 0, f"impact rematch: {p.stderr}")
+    before = json.loads(p.stdout)["matches"]
+    p = ctx.cli("impact", "rematch", "--dir", ctx.dir, "--json")
+    eq(json.loads(p.stdout)["matches"], before, "a full rematch finds the same matches")
+    check(before > 0, "the instance has matches by now")
+
+
 def test_zz_shutdown_clean(ctx):
     rc, took = ctx.stop()
     err = ctx.server_stderr()

@@ -1,0 +1,90 @@
+/* api_parties.c - suppliers (upstream) and customers with their deployments (downstream). */
+#include "http/api.h"
+#include "http/server.h"
+#include "service/party.h"
+
+static const struct jv_field contact_fields[] = {
+	{ .name = "name", .type = JV_STRING, .max = 200 },
+	{ .name = "email", .type = JV_STRING, .max = 254, .format = "email" },
+	{ .name = "phone", .type = JV_STRING, .max = 64 },
+	{ 0 }
+};
+
+static const struct jv_field deployment_fields[] = {
+	{ .name = "product_id", .type = JV_INT, .required = 1, .min = 1 },
+	{ .name = "version", .type = JV_STRING, .required = 1, .min = 1, .max = 90 },
+	{ 0 }
+};
+
+const struct jv_field api_supplier_body[] = {
+	{ .name = "name", .type = JV_STRING, .required = 1, .min = 1, .max = 200,
+	  .description = "supplier name (unique: an existing supplier is updated)" },
+	{ .name = "jurisdiction", .type = JV_STRING, .min = 2, .max = 2, .format = "country",
+	  .description = "ISO 3166-1 alpha-2" },
+	{ .name = "contacts", .type = JV_ARRAY, .items = JV_OBJECT, .fields = contact_fields,
+	  .max = 50, .description = "people or addresses to notify" },
+	{ .name = "packages", .type = JV_ARRAY, .items = JV_STRING, .max = 1000,
+	  .description = "purls it owns (no version); the name '*' for a whole namespace" },
+	{ 0 }
+};
+
+const struct jv_field api_customer_body[] = {
+	{ .name = "name", .type = JV_STRING, .required = 1, .min = 1, .max = 200,
+	  .description = "customer name (unique: an existing customer is updated)" },
+	{ .name = "jurisdiction", .type = JV_STRING, .min = 2, .max = 2, .format = "country",
+	  .description = "ISO 3166-1 alpha-2" },
+	{ .name = "contacts", .type = JV_ARRAY, .items = JV_OBJECT, .fields = contact_fields,
+	  .max = 50, .description = "people or addresses to notify" },
+	{ .name = "deployments", .type = JV_ARRAY, .items = JV_OBJECT,
+	  .fields = deployment_fields, .max = 1000,
+	  .description = "product versions the customer runs" },
+	{ 0 }
+};
+
+static int list(struct req *r, int (*fn)(struct db *, int64_t, int, json_t **, struct err *))
+{
+	int64_t limit, after;
+	json_t *items;
+	struct err e = ERR_INIT;
+
+	if (req_query_int(r, "limit", 1, 500, 100, &limit) < 0 ||
+	    req_query_int(r, "after", 0, INT64_MAX, 0, &after) < 0)
+		return -1;
+	if (fn(r->app->in->db, after, (int)limit, &items, &e) < 0)
+		return req_fail(r, &e);
+	return req_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int put(struct req *r, int (*fn)(struct db *, const struct actor *, json_t *, json_t **,
+					struct err *))
+{
+	struct actor a = req_actor(r);
+	json_t *out;
+	struct err e = ERR_INIT;
+	int created;
+
+	if (fn(r->app->in->db, &a, r->json, &out, &e) < 0)
+		return req_fail(r, &e);
+	created = json_is_true(json_object_get(out, "created"));
+	return req_json(r, created ? 201 : 200, out);
+}
+
+int api_suppliers_list(struct req *r)
+{
+	return list(r, party_supplier_list);
+}
+
+int api_suppliers_put(struct req *r)
+{
+	return put(r, party_supplier_put);
+}
+
+int api_customers_list(struct req *r)
+{
+	return list(r, party_customer_list);
+}
+
+int api_customers_put(struct req *r)
+{
+	return put(r, party_customer_put);
+}
