@@ -146,6 +146,22 @@ section "intake on SQLite: kill -9 under load, tamper detection"
 run_intake "intake/crash/sqlite" crash.py
 run_intake "intake/tamper/sqlite" tamper.py
 
+# tests/cases/scenarios.py: the case workflow and its clocks through the server (TAP)
+run_cases() {
+    local name=$1 out=$work/${1//\//_}.out
+    shift
+    "$PYTHON" tests/cases/scenarios.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
+    local rc=$?
+    count_tap "$name" "$out"
+    if [[ $rc -ne 0 ]] && ! grep -qE '^not ok' "$out"; then
+        fail "$name: exited $rc"
+        tail -20 "$out"
+    fi
+}
+
+section "cases on SQLite: workflow, clocks, authority report, notifications"
+run_cases "cases/sqlite"
+
 section "PostgreSQL 15 (started here)"
 pgdir=$(mktemp -d /tmp/vulnflow-pg.XXXXXX)
 if url=$(tests/pg.sh start "$pgdir"); then
@@ -166,6 +182,8 @@ if url=$(tests/pg.sh start "$pgdir"); then
     run_intake "intake/crash/postgresql" crash.py --db "$base/vf_intake_crash"
     run_intake "intake/tamper/postgresql" tamper.py --db "$base/vf_intake_tamper"
     run_intake "intake/multiproc/postgresql" multiproc.py --db "$base/vf_intake_multi"
+    psql -q "$url" -c "CREATE DATABASE vf_cases" || fail "create database vf_cases"
+    run_cases "cases/postgresql" --db "$base/vf_cases"
 else
     fail "postgresql start"
 fi

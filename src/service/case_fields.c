@@ -58,8 +58,39 @@ static void set_dup(char **slot, const char *v)
 	*slot = v ? xstrdup(v) : NULL;
 }
 
-/* Identifiers, leniently: the usual shapes, upper-cased. */
-static int id_field(json_t *ids, const char *key, const char *prefix, char **slot, struct err *e)
+/* The digits of shape after the prefix: 'Y' a year (4 digits), 'M' a year
+ * and month (6 digits), 'N' one or more digits, '-' itself; NULL: any
+ * letters, digits and '-'. */
+static int shape_ok(const char *s, const char *shape)
+{
+	if (shape == NULL) {
+		for (; *s; s++)
+			if (!isalnum((unsigned char)*s) && *s != '-')
+				return 0;
+		return 1;
+	}
+	for (; *shape; shape++) {
+		int need = *shape == 'Y' ? 4 : *shape == 'M' ? 6 : *shape == 'N' ? 1 : 0;
+
+		if (*shape == '-') {
+			if (*s++ != '-')
+				return 0;
+			continue;
+		}
+		for (int k = 0; k < need; k++)
+			if (!isdigit((unsigned char)*s++))
+				return 0;
+		if (*shape == 'N')
+			while (isdigit((unsigned char)*s))
+				s++;
+	}
+	return *s == '\0';
+}
+
+/* Identifiers, leniently: case and surrounding blanks do not matter, the
+ * shape does (CVE-YYYY-NNNN+, CNVD-YYYY-N+, CNNVD-YYYYMM-N+, NVDB-...). */
+static int id_field(json_t *ids, const char *key, const char *prefix, const char *shape,
+		    char **slot, struct err *e)
 {
 	json_t *v = json_object_get(ids, key);
 	char buf[72];
@@ -74,15 +105,27 @@ static int id_field(json_t *ids, const char *key, const char *prefix, char **slo
 	if (!json_is_string(v) || (n = json_string_length(v)) == 0 || n >= sizeof(buf))
 		return err_set(e, ERR_INVALID, "\"ids.%s\" must be a string of at most 64 characters",
 			       key);
-	for (size_t i = 0; i <= n; i++)
-		buf[i] = (char)toupper((unsigned char)json_string_value(v)[i]);
-	if (strncmp(buf, prefix, pl) != 0 || n == pl)
-		return err_set(e, ERR_INVALID, "\"ids.%s\" \"%s\" does not start with \"%s\"", key,
-			       json_string_value(v), prefix);
-	for (size_t i = pl; i < n; i++)
-		if (!isalnum((unsigned char)buf[i]) && buf[i] != '-')
-			return err_set(e, ERR_INVALID, "\"ids.%s\" \"%s\" holds \"%c\"", key, buf,
-				       buf[i]);
+	{
+		const char *t = json_string_value(v);
+		size_t k = 0;
+
+		while (*t == ' ')
+			t++;
+		for (; *t && k < sizeof(buf) - 1; t++)
+			buf[k++] = (char)toupper((unsigned char)*t);
+		while (k && buf[k - 1] == ' ')
+			k--;
+		buf[k] = '\0';
+		n = k;
+	}
+	if (strncmp(buf, prefix, pl) != 0 || n == pl || !shape_ok(buf + pl, shape))
+		return err_setn(e, ERR_INVALID, "invalid_id",
+				"\"ids.%s\" \"%s\" is not an identifier of the form %s%s", key,
+				json_string_value(v), prefix,
+				shape == NULL ? "..." : strcmp(shape, "Y-N") == 0 && !strcmp(key, "cve")
+								? "YYYY-NNNN"
+							: strcmp(shape, "Y-N") == 0 ? "YYYY-N"
+							: "YYYYMM-N");
 	set_dup(slot, buf);
 	return 0;
 }
@@ -261,11 +304,15 @@ int case_apply_tracked(struct cases *cs, struct case_data *d, json_t *body, int 
 		} else {
 			struct cvss_result r;
 
-			if (!json_is_string(v) ||
-			    cvss_score(json_string_value(v), json_string_length(v), &r, e) < 0)
-				return json_is_string(v) ? -1
-							 : err_set(e, ERR_INVALID,
-								   "\"cvss_vector\" must be a string");
+			if (!json_is_string(v))
+				return err_set(e, ERR_INVALID, "\"cvss_vector\" must be a string");
+			if (cvss_score(json_string_value(v), json_string_length(v), &r, e) < 0) {
+				char msg[sizeof(e->msg)];
+
+				snprintf(msg, sizeof(msg), "%s", e->msg);
+				return err_setn(e, ERR_INVALID, "invalid_vector",
+						"field \"cvss_vector\": %s", msg);
+			}
 			set_dup(&d->cvss_vector, r.vector);
 			d->cvss_score = r.score / 10.0;
 			set_dup(&d->severity, r.severity);
@@ -282,8 +329,13 @@ int case_apply_tracked(struct cases *cs, struct case_data *d, json_t *body, int 
 
 			if (!json_is_string(v))
 				return err_set(e, ERR_INVALID, "\"gbt_vector\" must be a string");
-			if (scoring_grade(json_string_value(v), json_string_length(v), &r, &g, e) < 0)
-				return -1;
+			if (scoring_grade(json_string_value(v), json_string_length(v), &r, &g, e) < 0) {
+				char msg[sizeof(e->msg)];
+
+				snprintf(msg, sizeof(msg), "%s", e->msg);
+				return err_setn(e, ERR_INVALID, "invalid_vector",
+						"field \"gbt_vector\": %s", msg);
+			}
 			/* the comprehensive grade when environment indicators are given */
 			set_dup(&d->gbt_grade, r.has_environment ? r.comprehensive.zh : r.technical.zh);
 			json_object_set_new(d->details, "gbt", g);
@@ -335,16 +387,23 @@ int case_apply_tracked(struct cases *cs, struct case_data *d, json_t *body, int 
 			    strcmp(kk, "nvdb"))
 				return err_setn(e, ERR_INVALID, "unknown_field",
 						"unknown field \"ids.%s\"", kk);
-		if (id_field(v, "cve", "CVE-", &d->cve_id, e) < 0 ||
-		    id_field(v, "cnvd", "CNVD-", &d->cnvd_id, e) < 0 ||
-		    id_field(v, "cnnvd", "CNNVD-", &d->cnnvd_id, e) < 0 ||
-		    id_field(v, "nvdb", "NVDB-", &d->nvdb_id, e) < 0)
+		if (id_field(v, "cve", "CVE-", "Y-N", &d->cve_id, e) < 0 ||
+		    id_field(v, "cnvd", "CNVD-", "Y-N", &d->cnvd_id, e) < 0 ||
+		    id_field(v, "cnnvd", "CNNVD-", "M-N", &d->cnnvd_id, e) < 0 ||
+		    id_field(v, "nvdb", "NVDB-", NULL, &d->nvdb_id, e) < 0)
 			return -1;
+		if (d->cve_id && strlen(d->cve_id) < strlen("CVE-2026-1234"))
+			return err_setn(e, ERR_INVALID, "invalid_id",
+					"\"ids.cve\" \"%s\" needs at least four digits after the year",
+					d->cve_id);
 		changed_add(changed, "ids");
 	}
 	if ((v = json_object_get(body, "fix_available_at"))) {
 		if (time_field(v, "fix_available_at", &d->fix_available_at, e) < 0)
 			return -1;
+		if (d->fix_available_at > time_now_us() + 60 * TIME_US_PER_S)
+			return err_set(e, ERR_INVALID,
+				       "\"fix_available_at\" is in the future: record it when the fix is out");
 		changed_add(changed, "fix_available_at");
 	}
 	if ((v = json_object_get(body, "decided_not_to_publish"))) {

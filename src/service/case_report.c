@@ -17,6 +17,7 @@
 #include "service/intake.h"
 #include "service/mail_out.h"
 #include "store/store_case.h"
+#include "store/store_party.h"
 
 /* ---- the report's content ---- */
 
@@ -382,10 +383,10 @@ int cases_authority_submit(struct cases *cs, const struct case_actor *a, int64_t
 	struct case_data d;
 	struct db_conn *c;
 	json_t *content = NULL;
-	char *text = NULL, hash[CRYPTO_HASH_HEX_LEN], aad[96], *logged;
+	char *text = NULL, hash[CRYPTO_HASH_HEX_LEN], aad[96], *logged = NULL;
 	unsigned char *sealed = NULL;
 	size_t sealed_len;
-	int64_t submitted_at, now = time_now_us(), sid;
+	int64_t submitted_at, now = time_now_us(), sid = 0;
 	int rc = -1;
 
 	*out = NULL;
@@ -403,21 +404,16 @@ int cases_authority_submit(struct cases *cs, const struct case_actor *a, int64_t
 		return err_set(e, ERR_INVALID, "\"submitted_at\" is in the future");
 	if (receipt && (strlen(receipt) == 0 || strlen(receipt) > 200))
 		return err_set(e, ERR_INVALID, "\"receipt_number\" must be 1-200 characters");
-	/* the content exactly as it stands now: frozen, sealed, hashed into the log */
+
+	/* 1. under the case's lock: freeze the content and reserve its version
+	 *    (concurrent submissions of one case take the next versions) */
 	if (case_tx_begin(cs, &c, e) < 0)
 		return -1;
-	if (case_load(cs, c, id, 0, &d, e) < 0) {
-		case_tx_end(c, -1, e);
-		return -1;
-	}
+	if (case_load(cs, c, id, 1, &d, e) < 0)
+		return case_tx_end(c, -1, e);
 	if (case_visible(a, &d, e) < 0 || report_content(cs, c, &d, &content, e) < 0 ||
-	    store_authority_submissions(c, id, sub_json, &sl, e) < 0) {
-		case_data_free(&d);
-		case_tx_end(c, -1, e);
-		return -1;
-	}
-	case_data_free(&d);
-	case_tx_end(c, 0, e);
+	    store_authority_submissions(c, id, sub_json, &sl, e) < 0)
+		goto fail1;
 	text = json_dumps(content, JSON_COMPACT | JSON_SORT_KEYS);
 	crypto_sha256_hex(text, strlen(text), hash);
 	if (sl.max_version > 0 && strcmp(sl.last_hash, hash) == 0 &&
@@ -425,29 +421,12 @@ int cases_authority_submit(struct cases *cs, const struct case_actor *a, int64_t
 		err_setn(e, ERR_CONFLICT, "unchanged",
 			 "version %d was submitted with this same content; nothing changed since",
 			 sl.max_version);
-		goto out;
+		goto fail1;
 	}
-	logged = NULL;
-	{
-		json_t *p = json_pack("{s:i,s:s,s:s,s:I,s:i,s:s,s:s}", "v", 1, "channel", "outbound",
-				      "kind", "authority_report", "case_id", (json_int_t)id,
-				      "version", sl.max_version + 1, "content_sha256", hash,
-				      "submitted_via", channel);
-
-		logged = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
-		json_decref(p);
-	}
-	rc = intake_log_outbound(cs->it, logged, &leaf, e);
-	free(logged);
-	if (rc < 0)
-		goto out;
-	rc = -1;
 	snprintf(aad, sizeof(aad), "vulnflow-authority-report/%lld/%d", (long long)id,
 		 sl.max_version + 1);
 	if (intake_seal_blob(cs->it, aad, text, strlen(text), &sealed, &sealed_len, e) < 0)
-		goto out;
-	if (case_tx_begin(cs, &c, e) < 0)
-		goto out;
+		goto fail1;
 	s.case_id = id;
 	s.version = sl.max_version + 1;
 	s.channel = channel;
@@ -456,15 +435,44 @@ int cases_authority_submit(struct cases *cs, const struct case_actor *a, int64_t
 	s.content_hash = hash;
 	s.content = sealed;
 	s.content_len = sealed_len;
-	s.leaf_index = (int64_t)leaf.leaf_index;
+	s.leaf_index = -1;
 	s.recorded_at = now;
 	s.recorded_by = a->a.user_id;
+	if (store_authority_submission_add(c, &s, &sid, e) < 0)
+		goto fail1;
+	case_data_free(&d);
+	if (case_tx_end(c, 0, e) < 0)
+		goto out;
+
+	/* 2. the content's hash into the receipt log (its own durable commit) */
+	{
+		json_t *p = json_pack("{s:i,s:s,s:s,s:I,s:i,s:s,s:s}", "v", 1, "channel", "outbound",
+				      "kind", "authority_report", "case_id", (json_int_t)id,
+				      "version", s.version, "content_sha256", hash,
+				      "submitted_via", channel);
+
+		logged = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(p);
+	}
+	if (intake_log_outbound(cs->it, logged, &leaf, e) < 0) {
+		/* not evidenced, so not recorded: give the version back */
+		struct err e2 = ERR_INIT;
+
+		if (case_tx_begin(cs, &c, &e2) == 0)
+			case_tx_end(c, store_authority_submission_delete(c, sid, &e2), &e2);
+		goto out;
+	}
+
+	/* 3. the leaf on the submission, the event that meets the clock, audit */
+	if (case_tx_begin(cs, &c, e) < 0)
+		goto out;
 	if (case_load(cs, c, id, 1, &d, e) == 0) {
-		if (store_authority_submission_add(c, &s, &sid, e) == 0 &&
+		if (store_authority_submission_set_leaf(c, sid, (int64_t)leaf.leaf_index, e) == 0 &&
 		    case_event(c, a, id, "authority_report.submitted", submitted_at, NULL, NULL, NULL,
-			       json_pack("{s:i,s:s,s:s?,s:I}", "version", s.version, "channel", channel,
-					 "receipt_number", receipt, "leaf_index",
-					 (json_int_t)leaf.leaf_index), NULL, e) == 0 &&
+			       json_pack("{s:i,s:s,s:s?,s:I,s:s}", "version", s.version, "channel",
+					 channel, "receipt_number", receipt, "leaf_index",
+					 (json_int_t)leaf.leaf_index, "content_sha256", hash),
+			       NULL, e) == 0 &&
 		    case_clocks_store(cs, c, &d, e) == 0 &&
 		    audit_record(c, &a->a, "case.authority_report.submit", "case", id,
 				 json_pack("{s:i,s:s}", "version", s.version, "content_sha256", hash),
@@ -479,7 +487,12 @@ int cases_authority_submit(struct cases *cs, const struct case_actor *a, int64_t
 				 "submitted_at", case_time_json(submitted_at), "receipt_number",
 				 receipt, "content_sha256", hash, "leaf_index",
 				 (json_int_t)leaf.leaf_index, "content", content);
+	goto out;
+fail1:
+	case_data_free(&d);
+	case_tx_end(c, -1, e);
 out:
+	free(logged);
 	free(sealed);
 	free(text);
 	json_decref(content);
@@ -488,19 +501,82 @@ out:
 
 /* ---- notifications ---- */
 
+/* A registered party as a recipient: name, jurisdiction, its first contact's e-mail. */
+static int party_recipient(void *arg, const struct party_row *p, struct err *e)
+{
+	json_t *r = arg, *contacts;
+	json_error_t je;
+	size_t i;
+	json_t *ct;
+
+	(void)e;
+	json_object_set_new(r, "name", json_string(p->name));
+	json_object_set_new(r, "country", json_string(p->jurisdiction ? p->jurisdiction : ""));
+	contacts = json_loads(p->contacts ? p->contacts : "[]", 0, &je);
+	json_array_foreach(contacts, i, ct)
+		if (json_string_value(json_object_get(ct, "email"))) {
+			json_object_set(r, "email", json_object_get(ct, "email"));
+			break;
+		}
+	json_decref(contacts);
+	return 0;
+}
+
+/* Recipients given as {"supplier_id"} or {"customer_id"} become the
+ * registered party (a supplier is the provider of its component, Art. 9(7));
+ * others are taken as written.  A new array into *out. */
+static int resolve_recipients(struct db_conn *c, json_t *in, json_t **out, struct err *e)
+{
+	json_t *arr = json_array(), *r;
+	size_t i;
+
+	json_array_foreach(in, i, r) {
+		json_t *sid = json_object_get(r, "supplier_id"), *cid = json_object_get(r, "customer_id");
+		json_t *copy;
+
+		if (!json_is_object(r)) {
+			json_decref(arr);
+			return err_set(e, ERR_INVALID, "\"recipients[%zu]\" must be an object", i);
+		}
+		if (sid == NULL && cid == NULL) {
+			json_array_append(arr, r);
+			continue;
+		}
+		copy = json_object();
+		if ((sid && (!json_is_integer(sid) ||
+			     store_supplier_get(c, json_integer_value(sid), party_recipient, copy, e) < 0)) ||
+		    (cid && (!json_is_integer(cid) ||
+			     store_customer_get(c, json_integer_value(cid), party_recipient, copy, e) < 0))) {
+			json_decref(copy);
+			json_decref(arr);
+			return err_setn(e, ERR_INVALID, "unknown_party",
+					"\"recipients[%zu]\" names no registered %s", i,
+					sid ? "supplier" : "customer");
+		}
+		json_object_set_new(copy, "is_provider", json_boolean(sid != NULL));
+		json_object_set(copy, sid ? "supplier_id" : "customer_id", sid ? sid : cid);
+		json_array_append_new(arr, copy);
+	}
+	*out = arr;
+	return 0;
+}
+
 int cases_notify(struct cases *cs, const struct case_actor *a, int64_t id, json_t *body,
 		 json_t **out, struct err *e)
 {
 	const char *kind = json_string_value(json_object_get(body, "kind"));
 	const char *message = json_string_value(json_object_get(body, "message"));
-	json_t *recips = json_object_get(body, "recipients"), *r, *results;
+	json_t *recips = json_object_get(body, "recipients"), *r, *results = NULL, *resolved = NULL;
+	struct notification_row *rows = NULL;
+	char (*msgids)[256] = NULL, (*errors)[256] = NULL;
+	int64_t first_sent = 0;
 	struct mail_out_config mc = { cs->in->cfg.smtp_url, cs->in->cfg.smtp_from, NULL,
 				      cs->in->cfg.smtp_user, cs->in->cfg.smtp_password, 60 };
 	struct case_data d;
 	struct db_conn *c;
 	int64_t now = time_now_us();
 	size_t i;
-	int rc = -1, sent_any = 0;
+	int rc = -1;
 
 	*out = NULL;
 	if (a->a.user_id && !role_has(a->role, CAP_CASES_WRITE))
@@ -511,108 +587,157 @@ int cases_notify(struct cases *cs, const struct case_actor *a, int64_t id, json_
 		return err_set(e, ERR_INVALID, "\"kind\" must be upstream, downstream or reporter");
 	if (!json_is_array(recips) || json_array_size(recips) == 0 || json_array_size(recips) > 1000)
 		return err_set(e, ERR_INVALID, "\"recipients\" must be a list of 1-1000 recipients");
+	if (db_acquire(cs->in->db, &c, 5000, e) < 0)
+		return -1;
+	rc = resolve_recipients(c, recips, &resolved, e);
+	db_release(c);
+	if (rc < 0)
+		return -1;
+	rc = -1;
+	recips = resolved;
 	json_array_foreach(recips, i, r) {
 		const char *name = json_string_value(json_object_get(r, "name"));
 		const char *country = json_string_value(json_object_get(r, "country"));
 		const char *email = json_string_value(json_object_get(r, "email"));
 
-		if (!json_is_object(r) || !name || !name[0] || strlen(name) > 200)
-			return err_setn(e, ERR_INVALID, "missing_field",
-					"\"recipients[%zu].name\" is required", i);
+		if (!json_is_object(r) || !name || !name[0] || strlen(name) > 200) {
+			err_setn(e, ERR_INVALID, "missing_field", "\"recipients[%zu].name\" is required",
+				 i);
+			goto bad;
+		}
 		if (!country || strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' ||
-		    country[1] < 'A' || country[1] > 'Z')
-			return err_set(e, ERR_INVALID,
-				       "\"recipients[%zu].country\" must be an ISO 3166-1 alpha-2 code"
-				       " (the overseas guard needs it)", i);
-		if (email && (strchr(email, '@') == NULL || strlen(email) > 254))
-			return err_set(e, ERR_INVALID, "\"recipients[%zu].email\" is not an address", i);
+		    country[1] < 'A' || country[1] > 'Z') {
+			err_set(e, ERR_INVALID,
+				"\"recipients[%zu].country\" must be an ISO 3166-1 alpha-2 code"
+				" (the overseas guard needs it)", i);
+			goto bad;
+		}
+		if (email && (strchr(email, '@') == NULL || strlen(email) > 254)) {
+			err_set(e, ERR_INVALID, "\"recipients[%zu].email\" is not an address", i);
+			goto bad;
+		}
 	}
-	if (message && strlen(message) > 100000)
-		return err_set(e, ERR_INVALID, "\"message\" is too long");
-	if (case_tx_begin(cs, &c, e) < 0)
-		return -1;
-	if (case_load(cs, c, id, 1, &d, e) < 0)
-		return case_tx_end(c, -1, e);
-	if (case_visible(a, &d, e) < 0)
-		goto done;
-	results = json_array();
+	if (message && strlen(message) > 100000) {
+		err_set(e, ERR_INVALID, "\"message\" is too long");
+		goto bad;
+	}
+	/* the case, read first (no transaction is held while mail is sent) */
+	if (db_acquire(cs->in->db, &c, 5000, e) < 0)
+		goto bad;
+	rc = case_load(cs, c, id, 0, &d, e);
+	db_release(c);
+	if (rc < 0)
+		goto bad;
+	rc = -1;
+	if (case_visible(a, &d, e) < 0) {
+		case_data_free(&d);
+		goto bad;
+	}
+	rows = xcalloc(json_array_size(recips), sizeof(*rows));
+	msgids = xcalloc(json_array_size(recips), sizeof(*msgids));
+	errors = xcalloc(json_array_size(recips), sizeof(*errors));
 	json_array_foreach(recips, i, r) {
-		struct notification_row n = { 0 };
+		struct notification_row *n = &rows[i];
 		const char *country = json_string_value(json_object_get(r, "country"));
 		const char *email = json_string_value(json_object_get(r, "email"));
-		int provider = json_is_true(json_object_get(r, "is_provider"));
-		char msgid[256] = "";
-		struct err se = ERR_INIT;
-		int64_t nid;
 
-		n.case_id = id;
-		n.kind = kind;
-		n.recipient_name = json_string_value(json_object_get(r, "name"));
-		n.email = email;
-		n.country = country;
-		n.is_provider = provider;
-		n.created_at = now;
-		/* Art. 9(7): undisclosed details go to no overseas organisation or person
-		 * other than the product's provider */
-		if (strcmp(country, "CN") != 0 && !provider) {
-			n.status = "refused";
-			n.code = "rmsv_9_7_overseas";
+		n->case_id = id;
+		n->kind = kind;
+		n->recipient_name = json_string_value(json_object_get(r, "name"));
+		n->email = email;
+		n->country = country;
+		n->is_provider = json_is_true(json_object_get(r, "is_provider"));
+		n->created_at = now;
+		/* Art. 9(7): undisclosed details go to no overseas organisation or
+		 * person other than the product's provider */
+		if (strcmp(country, "CN") != 0 && !n->is_provider) {
+			n->status = "refused";
+			n->code = "rmsv_9_7_overseas";
 		} else if (email && cs->in->cfg.smtp_url[0]) {
-			struct mail_out_message m = { email, n.recipient_name, NULL, NULL, NULL };
+			struct mail_out_message m = { email, n->recipient_name, NULL, NULL, NULL };
 			char subject[512];
+			struct err se = ERR_INIT;
 
 			snprintf(subject, sizeof(subject), "[vulnflow case %lld] %s", (long long)id,
 				 d.title);
 			m.subject = subject;
 			m.body = message ? message : d.title;
-			if (mail_out_send(&mc, &m, msgid, &se) == 0) {
-				n.status = "sent";
-				n.message_id = msgid;
-				n.sent_at = time_now_us();
+			if (mail_out_send(&mc, &m, msgids[i], &se) == 0) {
+				n->status = "sent";
+				n->message_id = msgids[i];
+				n->sent_at = time_now_us();
 			} else {
-				n.status = "failed";
-				n.code = "delivery_failed";
+				n->status = "failed";
+				n->code = "delivery_failed";
+				snprintf(errors[i], sizeof(errors[i]), "%s", se.msg);
 			}
 		} else {
 			/* no mail relay (or no address): the notice is recorded as given by
 			 * other means, at this time, by this person */
-			n.status = "recorded";
-			n.sent_at = now;
+			n->status = "recorded";
+			n->sent_at = now;
 		}
-		if (store_notification_add(c, &n, &nid, e) < 0) {
-			json_decref(results);
+		if (n->sent_at && (first_sent == 0 || n->sent_at < first_sent))
+			first_sent = n->sent_at;
+	}
+	case_data_free(&d);
+	/* then everything recorded in one transaction */
+	if (case_tx_begin(cs, &c, e) < 0)
+		goto bad;
+	if (case_load(cs, c, id, 1, &d, e) < 0) {
+		case_tx_end(c, -1, e);
+		goto bad;
+	}
+	results = json_array();
+	for (i = 0; i < json_array_size(recips); i++) {
+		struct notification_row *n = &rows[i];
+		int64_t nid;
+
+		if (store_notification_add(c, n, &nid, e) < 0)
 			goto done;
-		}
-		if (strcmp(n.status, "sent") == 0 || strcmp(n.status, "recorded") == 0)
-			sent_any = 1;
 		json_array_append_new(results,
 				      json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s?,s:s?}", "id",
-						(json_int_t)nid, "recipient", n.recipient_name,
-						"country", country, "status", n.status, "code", n.code,
-						"message_id", n.message_id,
-						"error", se.code != ERR_NONE ? se.msg : NULL));
-		if (n.code && strcmp(n.code, "rmsv_9_7_overseas") == 0 &&
+						(json_int_t)nid, "recipient", n->recipient_name,
+						"country", n->country, "status", n->status, "code",
+						n->code, "message_id", n->message_id, "error",
+						strcmp(n->status, "failed") == 0 ? errors[i] : NULL));
+		if (n->code && strcmp(n->code, "rmsv_9_7_overseas") == 0 &&
 		    audit_record(c, &a->a, "case.share.refused", "case", id,
-				 json_pack("{s:s,s:s,s:s}", "recipient", n.recipient_name, "country",
-					   country, "code", "rmsv_9_7_overseas"), e) < 0) {
-			json_decref(results);
+				 json_pack("{s:s,s:s,s:s}", "recipient", n->recipient_name, "country",
+					   n->country, "code", "rmsv_9_7_overseas"), e) < 0)
 			goto done;
-		}
 	}
-	if (case_event(c, a, id, "notification", now, NULL, NULL, NULL,
-		       json_pack("{s:s,s:O}", "kind", kind, "results", results), NULL, e) < 0 ||
-	    (sent_any && case_clocks_store(cs, c, &d, e) < 0) ||
-	    audit_record(c, &a->a, "case.notify", "case", id, json_pack("{s:s}", "kind", kind),
-			 e) < 0) {
-		json_decref(results);
-		goto done;
+	{
+		char sent_kind[48];
+
+		/* the event a notice clock is met by (dated by the first notice given) */
+		snprintf(sent_kind, sizeof(sent_kind), "%s_notice.sent", kind);
+		if (case_event(c, a, id, "notification", first_sent ? first_sent : now, NULL, NULL,
+			       NULL, json_pack("{s:s,s:b,s:s,s:O}", "kind", kind, "given",
+					       first_sent != 0, "meets", sent_kind, "results",
+					       results), NULL, e) < 0 ||
+		    (first_sent && case_clocks_store(cs, c, &d, e) < 0) ||
+		    audit_record(c, &a->a, "case.notify", "case", id, json_pack("{s:s}", "kind", kind),
+				 e) < 0)
+			goto done;
 	}
-	*out = json_pack("{s:I,s:s,s:o}", "case_id", (json_int_t)id, "kind", kind, "results",
+	*out = json_pack("{s:I,s:s,s:O}", "case_id", (json_int_t)id, "kind", kind, "results",
 			 results);
 	rc = 0;
 done:
+	json_decref(results);
 	case_data_free(&d);
+	free(rows);
+	free(msgids);
+	free(errors);
+	json_decref(resolved);
 	return case_tx_end(c, rc, e);
+bad:
+	free(rows);
+	free(msgids);
+	free(errors);
+	json_decref(resolved);
+	return -1;
 }
 
 /* ---- the dossier ---- */

@@ -17,6 +17,7 @@
 #include "service/instance.h"
 #include "service/intake.h"
 #include "service/scoring.h"
+#include "store/gcommit.h"
 #include "store/store_case.h"
 #include "store/store_report.h"
 
@@ -38,7 +39,8 @@ int cases_open(struct cases **out, struct instance *in, struct intake *it, struc
 		free(cs);
 		return -1;
 	}
-	if (gbt30279_load_default(&cs->gbt, e) < 0) {
+	if (gbt30279_load_default(&cs->gbt, e) < 0 ||
+	    gcommit_start(&cs->audit_writer, in->db, 256, e) < 0) {
 		cases_close(cs);
 		return -1;
 	}
@@ -69,6 +71,7 @@ void cases_close(struct cases *cs)
 {
 	if (cs == NULL)
 		return;
+	gcommit_stop(cs->audit_writer);
 	clock_policy_free(cs->policy);
 	gbt30279_free(cs->gbt);
 	free(cs);
@@ -336,31 +339,19 @@ static int gather_event(void *arg, const struct case_event_row *ev, struct err *
 			add_ev(g->ci, "fix.deployed", ev->at, ev->id);
 		}
 	} else if (strcmp(ev->kind, "upstream_set") == 0 ||
-		   strcmp(ev->kind, "exploitation_learned") == 0) {
+		   strcmp(ev->kind, "exploitation_learned") == 0 ||
+		   strcmp(ev->kind, "authority_report.submitted") == 0) {
+		/* each met-by is an event of the case's timeline */
 		add_ev(g->ci, ev->kind, ev->at, ev->id);
+	} else if (strcmp(ev->kind, "notification") == 0 && ev->detail) {
+		json_error_t je;
+		json_t *dt = json_loads(ev->detail, 0, &je);
+		const char *meets = json_string_value(json_object_get(dt, "meets"));
+
+		if (json_is_true(json_object_get(dt, "given")) && meets)
+			add_ev(g->ci, meets, ev->at, ev->id);
+		json_decref(dt);
 	}
-	return 0;
-}
-
-static int gather_submission(void *arg, const struct authority_submission_row *s, struct err *e)
-{
-	struct gather *g = arg;
-
-	(void)e;
-	add_ev(g->ci, "authority_report.submitted", s->submitted_at, -s->id);
-	return 0;
-}
-
-static int gather_notification(void *arg, const struct notification_row *n, struct err *e)
-{
-	struct gather *g = arg;
-	char kind[64];
-
-	(void)e;
-	if (n->sent_at == 0 || (strcmp(n->status, "sent") != 0 && strcmp(n->status, "recorded") != 0))
-		return 0;
-	snprintf(kind, sizeof(kind), "%s_notice.sent", n->kind);
-	add_ev(g->ci, kind, n->sent_at, -1000000 - n->id);
 	return 0;
 }
 
@@ -393,9 +384,7 @@ int case_clocks_eval(struct cases *cs, struct db_conn *c, const struct case_data
 	add_ev(&ci, "learned", d->learned_at, 0);
 	if (d->fix_available_at)
 		add_ev(&ci, "fix_available", d->fix_available_at, 0);
-	if (store_case_events(c, d->id, gather_event, &g, e) < 0 ||
-	    store_authority_submissions(c, d->id, gather_submission, &g, e) < 0 ||
-	    store_notifications(c, d->id, gather_notification, &g, e) < 0)
+	if (store_case_events(c, d->id, gather_event, &g, e) < 0)
 		goto out;
 	f.role = strcmp(d->role, "operator") == 0 ? CLOCK_ROLE_OPERATOR : CLOCK_ROLE_PROVIDER;
 	f.actively_exploited = d->actively_exploited;
@@ -550,26 +539,14 @@ static json_t *options_json(const struct case_data *d, const struct case_actor *
 	return arr;
 }
 
-struct sub_count {
-	int n;
-};
-
-static int count_sub(void *arg, const struct authority_submission_row *s, struct err *e)
-{
-	(void)s;
-	(void)e;
-	((struct sub_count *)arg)->n++;
-	return 0;
-}
-
 int case_submissions_count(struct db_conn *c, int64_t id, int *n, struct err *e)
 {
-	struct sub_count sc = { 0 };
+	int64_t k;
 
 	*n = 0;
-	if (store_authority_submissions(c, id, count_sub, &sc, e) < 0)
+	if (store_case_submissions_count(c, id, &k, e) < 0)
 		return -1;
-	*n = sc.n;
+	*n = (int)k;
 	return 0;
 }
 
@@ -676,6 +653,32 @@ void case_facts_fill(struct case_facts *f, const struct case_data *d, const stru
 
 /* ---- transactions ---- */
 
+struct audit_job {
+	const struct case_actor *a;
+	const char *action;
+	int64_t id;
+	json_t *detail;
+};
+
+static int audit_job_run(struct db_conn *c, void *arg, struct err *e)
+{
+	struct audit_job *j = arg;
+	json_t *d = j->detail;
+
+	j->detail = NULL;      /* audit_record consumes it, on success or not */
+	return audit_record(c, &j->a->a, j->action, "case", j->id, d, e);
+}
+
+int case_audit_read(struct cases *cs, const struct case_actor *a, const char *action,
+		    int64_t id, json_t *detail, struct err *e)
+{
+	struct audit_job j = { a, action, id, detail };
+	int rc = gcommit_submit(cs->audit_writer, audit_job_run, &j, e);
+
+	json_decref(j.detail);
+	return rc;
+}
+
 int case_tx_begin(struct cases *cs, struct db_conn **c, struct err *e)
 {
 	if (db_acquire(cs->in->db, c, 5000, e) < 0)
@@ -698,6 +701,9 @@ int case_tx_end(struct db_conn *c, int rc, struct err *e)
 }
 
 /* ---- create ---- */
+
+static int check_people(struct cases *cs, const struct case_actor *a, json_t *body,
+			struct err *e);
 
 struct first_report {
 	struct intake *it;
@@ -731,7 +737,7 @@ int cases_create(struct cases *cs, const struct case_actor *a, json_t *body, jso
 	int rc = -1;
 
 	*out = NULL;
-	if (may_write(a, e) < 0)
+	if (may_write(a, e) < 0 || check_people(cs, a, body, e) < 0)
 		return -1;
 	if (ids != NULL && (!json_is_array(ids) || json_array_size(ids) > MAX_REPORTS))
 		return err_set(e, ERR_INVALID, "\"report_ids\" must be an array of at most %d ids",
@@ -873,16 +879,17 @@ int cases_get(struct cases *cs, const struct case_actor *a, int64_t id, json_t *
 	int rc = -1;
 
 	*out = NULL;
-	if (case_tx_begin(cs, &c, e) < 0)
+	if (db_acquire(cs->in->db, &c, 5000, e) < 0)
 		return -1;
-	if (case_load(cs, c, id, 0, &d, e) < 0)
-		goto out;
-	if (case_visible(a, &d, e) == 0 && case_full_json(cs, c, &d, a, out, e) == 0 &&
-	    audit_record(c, &a->a, "case.read", "case", id, NULL, e) == 0)
-		rc = 0;
-	case_data_free(&d);
-out:
-	rc = case_tx_end(c, rc, e);
+	if (case_load(cs, c, id, 0, &d, e) == 0) {
+		if (case_visible(a, &d, e) == 0 && case_full_json(cs, c, &d, a, out, e) == 0)
+			rc = 0;
+		case_data_free(&d);
+	}
+	db_release(c);
+	/* no detail leaves before its read is on record */
+	if (rc == 0 && case_audit_read(cs, a, "case.read", id, NULL, e) < 0)
+		rc = -1;
 	if (rc < 0) {
 		json_decref(*out);
 		*out = NULL;
@@ -985,16 +992,16 @@ int cases_list(struct cases *cs, const struct case_actor *a, const struct case_l
 		f.after_key = key;
 		f.after_id = cid;
 	}
-	if (case_tx_begin(cs, &c, e) < 0) {
+	if (db_acquire(cs->in->db, &c, 5000, e) < 0) {
 		json_decref(l.arr);
 		return -1;
 	}
-	if (store_case_list(c, &f, list_row, &l, e) == 0 &&
-	    audit_record(c, &a->a, "case.list", "case", 0,
-			 json_pack("{s:s?,s:s?,s:s?}", "state", q->state, "phase", q->phase, "q", q->q),
-			 e) == 0)
-		rc = 0;
-	rc = case_tx_end(c, rc, e);
+	rc = store_case_list(c, &f, list_row, &l, e);
+	db_release(c);
+	if (rc == 0)
+		rc = case_audit_read(cs, a, "case.list", 0,
+				     json_pack("{s:s?,s:s?,s:s?}", "state", q->state, "phase",
+					       q->phase, "q", q->q), e);
 	if (rc < 0) {
 		json_decref(l.arr);
 		return -1;
@@ -1015,6 +1022,30 @@ int cases_list(struct cases *cs, const struct case_actor *a, const struct case_l
 
 /* ---- patch ---- */
 
+/* Checks of a body that need the accounts: the decision not to publish is a
+ * coordinator's; an assignee is a user who may read cases. */
+static int check_people(struct cases *cs, const struct case_actor *a, json_t *body, struct err *e)
+{
+	json_t *v = json_object_get(body, "assignee_id");
+
+	if (json_object_get(body, "decided_not_to_publish") && a->a.user_id &&
+	    case_actor_level(a) < CASE_LEVEL_COORDINATOR)
+		return err_setn(e, ERR_FORBIDDEN, "forbidden",
+				"only a coordinator decides not to publish");
+	if (json_is_integer(v)) {
+		struct user u;
+		struct err ignored = ERR_INIT;
+		enum role r;
+
+		if (account_user_get(cs->in->db, json_integer_value(v), &u, &ignored) < 0 ||
+		    u.disabled || (r = role_from_name(u.role)) == ROLE_NONE ||
+		    !role_has(r, CAP_CASES_READ))
+			return err_setn(e, ERR_INVALID, "unknown_user",
+					"\"assignee_id\" must be an active user who may read cases");
+	}
+	return 0;
+}
+
 int cases_patch(struct cases *cs, const struct case_actor *a, int64_t id, json_t *body,
 		json_t **out, struct err *e)
 {
@@ -1030,6 +1061,8 @@ int cases_patch(struct cases *cs, const struct case_actor *a, int64_t id, json_t
 		return -1;
 	if (!json_is_object(body) || json_object_size(body) == 0)
 		return err_set(e, ERR_INVALID, "nothing to change");
+	if (check_people(cs, a, body, e) < 0)
+		return -1;
 	if (case_tx_begin(cs, &c, e) < 0)
 		return -1;
 	if (case_load(cs, c, id, 1, &d, e) < 0)
@@ -1166,8 +1199,18 @@ int cases_transition(struct cases *cs, const struct case_actor *a, int64_t id, j
 		return -1;
 	if (dup && !json_is_null(dup) && (!json_is_integer(dup) || json_integer_value(dup) <= 0))
 		return err_set(e, ERR_INVALID, "\"duplicate_of\" must be a case id");
+	if (to == CASE_DUPLICATE && json_is_integer(dup) && json_integer_value(dup) == id)
+		return err_set(e, ERR_INVALID, "a case cannot duplicate itself");
 	if (case_tx_begin(cs, &c, e) < 0)
 		return -1;
+	/* two cases are locked in the order of their ids: two merges that cross
+	 * wait for each other instead of deadlocking */
+	if (to == CASE_DUPLICATE && json_is_integer(dup) && json_integer_value(dup) < id &&
+	    case_load(cs, c, json_integer_value(dup), 1, &target, e) < 0) {
+		if (e->code == ERR_NOT_FOUND)
+			err_setn(e, ERR_INVALID, "unknown_case", "\"duplicate_of\" names no case");
+		goto out;
+	}
 	if (case_load(cs, c, id, 1, &d, e) < 0)
 		goto out;
 	if (case_visible(a, &d, e) < 0 || case_state_from_name(&from, d.state, e) < 0)
@@ -1175,11 +1218,12 @@ int cases_transition(struct cases *cs, const struct case_actor *a, int64_t id, j
 	if (to == CASE_DUPLICATE && json_is_integer(dup)) {
 		int64_t tid = json_integer_value(dup);
 
-		if (tid == id) {
-			err_set(e, ERR_INVALID, "a case cannot duplicate itself");
+		if (target.id == 0 && case_load(cs, c, tid, 1, &target, e) < 0) {
+			if (e->code == ERR_NOT_FOUND)
+				err_setn(e, ERR_INVALID, "unknown_case", "\"duplicate_of\" names no case");
 			goto done;
 		}
-		if (case_load(cs, c, tid, 1, &target, e) < 0) {
+		if (case_visible(a, &target, e) < 0) {
 			err_setn(e, ERR_INVALID, "unknown_case", "\"duplicate_of\" names no case");
 			goto done;
 		}
@@ -1221,19 +1265,34 @@ int cases_transition(struct cases *cs, const struct case_actor *a, int64_t id, j
 			 json_pack("{s:s,s:s,s:s?}", "from", case_state_name(from), "to",
 				   case_state_name(to), "reason", reason), e) < 0)
 		goto done;
-	if (to == CASE_DUPLICATE &&
-	    (case_event(c, a, d.duplicate_of, "merged", now, NULL, NULL, reason,
-			json_pack("{s:I}", "from_case", (json_int_t)id), NULL, e) < 0 ||
-	     case_clocks_store(cs, c, &target, e) < 0))
-		goto done;
+	if (to == CASE_DUPLICATE) {
+		/* the surviving case was learned of when either was: no clock is lost */
+		if (d.learned_at < target.learned_at) {
+			int64_t was = target.learned_at;
+
+			target.learned_at = d.learned_at;
+			target.updated_at = now;
+			if (case_save(cs, c, &target, e) < 0 ||
+			    case_event(c, a, target.id, "learned_at", now, NULL, NULL,
+				       "merged with an earlier-learned case",
+				       json_pack("{s:o,s:o,s:I}", "from", case_time_json(was), "to",
+						 case_time_json(target.learned_at), "merged_case",
+						 (json_int_t)id), NULL, e) < 0)
+				goto done;
+		}
+		if (case_event(c, a, target.id, "merged", now, NULL, NULL, reason,
+			       json_pack("{s:I}", "from_case", (json_int_t)id), NULL, e) < 0 ||
+		    case_clocks_store(cs, c, &target, e) < 0)
+			goto done;
+	}
 	d.version++;
 	if (case_full_json(cs, c, &d, a, out, e) < 0)
 		goto done;
 	rc = 0;
 done:
-	case_data_free(&target);
 	case_data_free(&d);
 out:
+	case_data_free(&target);
 	rc = case_tx_end(c, rc, e);
 	if (rc < 0) {
 		json_decref(*out);

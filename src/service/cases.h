@@ -90,8 +90,10 @@ int cases_authority_submit(struct cases *cs, const struct case_actor *a, int64_t
 			   json_t *body, json_t **out, struct err *e);
 
 /* {"kind":"upstream"|"downstream"|"reporter","recipients":[{"name","email","country",
- * "is_provider"}],"message"}: each recipient sent (or refused: an overseas recipient that
- * is not the product's provider, Art. 9(7), code rmsv_9_7_overseas), all recorded. */
+ * "is_provider"} or {"supplier_id"} or {"customer_id"}],"message"}: each recipient sent
+ * (or refused: an overseas recipient that is not the product's provider, Art. 9(7), code
+ * rmsv_9_7_overseas), all recorded.  A registered supplier is the provider of its
+ * component; a customer is not. */
 int cases_notify(struct cases *cs, const struct case_actor *a, int64_t id, json_t *body,
 		 json_t **out, struct err *e);
 

@@ -11,12 +11,14 @@
 #include "store/db.h"
 
 struct gbt30279;
+struct gcommit;
 
 struct cases {
 	struct instance *in;
 	struct intake *it;
 	struct clock_policy *policy;
 	struct gbt30279 *gbt;          /* the classification tree, for gbt_class */
+	struct gcommit *audit_writer;  /* batches the audit events of reads */
 };
 
 /* A case as loaded: columns, and the details opened (a JSON object). */
@@ -58,6 +60,11 @@ void case_facts_fill(struct case_facts *f, const struct case_data *d, const stru
 		     int has_reason, int authority_submitted);
 int case_submissions_count(struct db_conn *c, int64_t id, int *n, struct err *e);
 int case_tx_begin(struct cases *cs, struct db_conn **c, struct err *e);
+/* Record a read of undisclosed details (detail consumed); returns after the
+ * event is committed, in a batch with other reads' events (group commit):
+ * a read costs no write transaction of its own. */
+int case_audit_read(struct cases *cs, const struct case_actor *a, const char *action,
+		    int64_t id, json_t *detail, struct err *e);
 /* Commit when rc is 0, else roll back; release c; the final rc. */
 int case_tx_end(struct db_conn *c, int rc, struct err *e);
 

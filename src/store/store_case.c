@@ -30,8 +30,8 @@ static const char update_sql[] =
 	" decided_not_to_publish = :no_publish, details = :details, version = version + 1"
 	" WHERE id = :id";
 
-#define LIST_WHERE \
-	" WHERE (CAST(:state AS TEXT) = '' OR state = :state)" \
+/* The filters; a single state is its own statement, so its index serves it. */
+#define LIST_FILTERS \
 	" AND (CAST(:p1 AS TEXT) = '' OR state IN (:p1, :p2, :p3))" \
 	" AND (CAST(:role AS TEXT) = '' OR role = :role)" \
 	" AND (CAST(:assignee AS BIGINT) = 0 OR (CAST(:assignee AS BIGINT) = -1 AND assignee_id IS NULL)" \
@@ -40,17 +40,26 @@ static const char update_sql[] =
 	" AND (CAST(:exploited AS BIGINT) = -1 OR actively_exploited = :exploited)" \
 	" AND (CAST(:q AS TEXT) = '' OR title LIKE :q ESCAPE '\\')" \
 	" AND (CAST(:vis AS BIGINT) = 0 OR assignee_id = :vis)"
+/* Keyset pagination as plain range conditions (the first page binds the
+ * extreme key), so an index on the order serves every page alike. */
+#define KEY_ID_DESC " AND id < :aid ORDER BY id DESC LIMIT :limit"
+#define KEY_ID_ASC " AND id > :aid ORDER BY id LIMIT :limit"
+#define KEY_LEARNED_DESC " AND (learned_at, id) < (:ak, :aid) ORDER BY learned_at DESC, id DESC" \
+	" LIMIT :limit"
+#define KEY_LEARNED_ASC " AND (learned_at, id) > (:ak, :aid) ORDER BY learned_at, id LIMIT :limit"
+#define LIST_ANY "SELECT " CASE_COLS " FROM cases WHERE 1 = 1" LIST_FILTERS
+#define LIST_STATE "SELECT " CASE_COLS " FROM cases WHERE state = :state" LIST_FILTERS
 
-static const char list_id_desc_sql[] = "SELECT " CASE_COLS " FROM cases" LIST_WHERE
-	" AND (CAST(:aid AS BIGINT) = 0 OR id < :aid) ORDER BY id DESC LIMIT :limit";
-static const char list_id_asc_sql[] = "SELECT " CASE_COLS " FROM cases" LIST_WHERE
-	" AND id > :aid ORDER BY id LIMIT :limit";
-static const char list_learned_desc_sql[] = "SELECT " CASE_COLS " FROM cases" LIST_WHERE
-	" AND (CAST(:aid AS BIGINT) = 0 OR learned_at < :ak OR (learned_at = :ak AND id < :aid))"
-	" ORDER BY learned_at DESC, id DESC LIMIT :limit";
-static const char list_learned_asc_sql[] = "SELECT " CASE_COLS " FROM cases" LIST_WHERE
-	" AND (CAST(:aid AS BIGINT) = 0 OR learned_at > :ak OR (learned_at = :ak AND id > :aid))"
-	" ORDER BY learned_at, id LIMIT :limit";
+static const char list_id_desc_sql[] = LIST_ANY KEY_ID_DESC;
+static const char list_id_asc_sql[] = LIST_ANY KEY_ID_ASC;
+static const char list_learned_desc_sql[] = LIST_ANY KEY_LEARNED_DESC;
+static const char list_learned_asc_sql[] = LIST_ANY KEY_LEARNED_ASC;
+static const char list_state_id_desc_sql[] = LIST_STATE KEY_ID_DESC;
+static const char list_state_id_asc_sql[] = LIST_STATE KEY_ID_ASC;
+static const char list_state_learned_desc_sql[] = LIST_STATE KEY_LEARNED_DESC;
+static const char list_state_learned_asc_sql[] = LIST_STATE KEY_LEARNED_ASC;
+static const char submissions_count_sql[] =
+	"SELECT COUNT(*) FROM authority_submissions WHERE case_id = :case AND leaf_index IS NOT NULL";
 
 static const char state_sql[] = "SELECT state FROM cases WHERE id = :id";
 static const char report_add_sql[] =
@@ -109,6 +118,9 @@ static const char submission_add_sql[] =
 	" receipt_number, content_hash, content, leaf_index, recorded_at, recorded_by)"
 	" VALUES (:case, :version, :channel, :submitted, :receipt, :hash, :content, :leaf,"
 	" :recorded, :by) RETURNING id";
+static const char submission_leaf_sql[] =
+	"UPDATE authority_submissions SET leaf_index = :leaf WHERE id = :id";
+static const char submission_del_sql[] = "DELETE FROM authority_submissions WHERE id = :id";
 static const char submissions_sql[] =
 	"SELECT id, case_id, version, channel, submitted_at, receipt_number, content_hash,"
 	" content, leaf_index, recorded_at, recorded_by FROM authority_submissions"
@@ -284,14 +296,18 @@ int store_case_update(struct db_conn *c, const struct case_row *r, struct err *e
 int store_case_list(struct db_conn *c, const struct case_filter *f, store_case_fn *fn, void *arg,
 		    struct err *e)
 {
-	static const char *const sqls[] = { list_id_desc_sql, list_id_asc_sql,
-					    list_learned_desc_sql, list_learned_asc_sql };
+	static const char *const any[] = { list_id_desc_sql, list_id_asc_sql,
+					   list_learned_desc_sql, list_learned_asc_sql };
+	static const char *const one[] = { list_state_id_desc_sql, list_state_id_asc_sql,
+					   list_state_learned_desc_sql, list_state_learned_asc_sql };
+	int by_state = f->state != NULL && f->state[0] != '\0';
 	struct db_stmt *st;
 	char q[520] = "";
+	int64_t aid = f->after_id, ak = f->after_key;
 
 	if (f->order < 0 || f->order > 3)
 		return err_set(e, ERR_INVALID, "unknown order %d", f->order);
-	if (db_prepare(c, &st, sqls[f->order], e) < 0)
+	if (db_prepare(c, &st, by_state ? one[f->order] : any[f->order], e) < 0)
 		return -1;
 	if (f->q && f->q[0]) {
 		/* a substring: % and _ (and the escape) taken literally */
@@ -306,7 +322,14 @@ int store_case_list(struct db_conn *c, const struct case_filter *f, store_case_f
 		q[n++] = '%';
 		q[n] = '\0';
 	}
-	db_bind_text(st, ":state", f->state ? f->state : "");
+	if (aid == 0 && (f->order == 0 || f->order == 2)) {
+		aid = INT64_MAX;       /* the first page of a descending order */
+		ak = INT64_MAX;
+	} else if (aid == 0) {
+		ak = INT64_MIN;
+	}
+	if (by_state)
+		db_bind_text(st, ":state", f->state);
 	db_bind_text(st, ":p1", f->phase_states[0] ? f->phase_states[0] : "");
 	db_bind_text(st, ":p2", f->phase_states[1] ? f->phase_states[1] : "");
 	db_bind_text(st, ":p3", f->phase_states[2] ? f->phase_states[2] : "");
@@ -316,11 +339,29 @@ int store_case_list(struct db_conn *c, const struct case_filter *f, store_case_f
 	db_bind_int64(st, ":exploited", f->actively_exploited);
 	db_bind_text(st, ":q", q);
 	db_bind_int64(st, ":vis", f->visible_to);
-	db_bind_int64(st, ":aid", f->after_id);
+	db_bind_int64(st, ":aid", aid);
 	if (f->order >= 2)
-		db_bind_int64(st, ":ak", f->after_key);
+		db_bind_int64(st, ":ak", ak);
 	db_bind_int64(st, ":limit", f->limit);
 	return each_case(st, 0, fn, arg, e);
+}
+
+int store_case_submissions_count(struct db_conn *c, int64_t case_id, int64_t *n, struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*n = 0;
+	if (db_prepare(c, &st, submissions_count_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":case", case_id);
+	rc = db_step(st, e);
+	if (rc == DB_ROW) {
+		*n = db_col_int64(st, 0);
+		rc = 0;
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
 }
 
 int store_case_report_add(struct db_conn *c, int64_t case_id, int64_t report_id, int64_t at,
@@ -607,6 +648,34 @@ int store_authority_submission_add(struct db_conn *c, const struct authority_sub
 	} else if (rc == DB_DONE) {
 		rc = err_set(e, ERR_INTERNAL, "submission insert returned no id");
 	}
+	db_finalize(st);
+	return rc;
+}
+
+int store_authority_submission_set_leaf(struct db_conn *c, int64_t id, int64_t leaf_index,
+					struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_prepare(c, &st, submission_leaf_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":leaf", leaf_index);
+	db_bind_int64(st, ":id", id);
+	rc = db_exec(st, e);
+	db_finalize(st);
+	return rc;
+}
+
+int store_authority_submission_delete(struct db_conn *c, int64_t id, struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_prepare(c, &st, submission_del_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":id", id);
+	rc = db_exec(st, e);
 	db_finalize(st);
 	return rc;
 }

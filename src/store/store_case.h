@@ -155,6 +155,11 @@ struct authority_submission_row {
 
 int store_authority_submission_add(struct db_conn *c, const struct authority_submission_row *s,
 				   int64_t *id, struct err *e);
+/* Submissions of the case that are in the receipt log. */
+int store_case_submissions_count(struct db_conn *c, int64_t case_id, int64_t *n, struct err *e);
+int store_authority_submission_set_leaf(struct db_conn *c, int64_t id, int64_t leaf_index,
+					struct err *e);
+int store_authority_submission_delete(struct db_conn *c, int64_t id, struct err *e);
 int store_authority_submissions(struct db_conn *c, int64_t case_id,
 				int (*fn)(void *arg, const struct authority_submission_row *s,
 					  struct err *e),
