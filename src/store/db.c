@@ -555,3 +555,17 @@ void db_finalize(struct db_stmt *st)
 	st->started = 0;
 	st->busy = 0;
 }
+
+int db_insert_id(struct db_stmt *st, int64_t *id, struct err *e)
+{
+	int rc = db_step(st, e);
+
+	if (rc == DB_ROW)
+		*id = db_col_int64(st, 0);
+	db_finalize(st);
+	if (rc == DB_ROW)
+		return 0;
+	if (rc == DB_DONE)
+		return err_set(e, ERR_INTERNAL, "insert returned no id");
+	return -1;
+}

@@ -92,6 +92,10 @@ int db_col_is_null(struct db_stmt *st, int i);
 const char *db_col_text(struct db_stmt *st, int i);
 int64_t db_col_int64(struct db_stmt *st, int i);
 const void *db_col_blob(struct db_stmt *st, int i, size_t *len);
+/* Step an INSERT ... RETURNING id (or any statement whose one row holds an
+ * integer in column 0) into *id, and finalize it.  ERR_INTERNAL if it gave
+ * no row; a constraint violation is ERR_CONFLICT as from db_step(). */
+int db_insert_id(struct db_stmt *st, int64_t *id, struct err *e);
 /* Rows changed by the last completed statement. */
 int64_t db_changes(struct db_stmt *st);
 void db_finalize(struct db_stmt *st);

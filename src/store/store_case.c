@@ -223,7 +223,6 @@ static void row_from(struct db_stmt *st, struct case_row *r)
 int store_case_add(struct db_conn *c, const struct case_row *r, int64_t *id, struct err *e)
 {
 	struct db_stmt *st;
-	int rc;
 
 	*id = 0;
 	if (db_prepare(c, &st, add_sql, e) < 0)
@@ -231,15 +230,7 @@ int store_case_add(struct db_conn *c, const struct case_row *r, int64_t *id, str
 	bind_case(st, r);
 	db_bind_int64(st, ":created", r->created_at);
 	bind_opt_int(st, ":created_by", r->created_by);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		*id = db_col_int64(st, 0);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_set(e, ERR_INTERNAL, "case insert returned no id");
-	}
-	db_finalize(st);
-	return rc;
+	return db_insert_id(st, id, e);
 }
 
 static int each_case(struct db_stmt *st, int need_one, store_case_fn *fn, void *arg,
@@ -457,7 +448,6 @@ int store_case_event_add(struct db_conn *c, const struct case_event_row *ev, int
 			 struct err *e)
 {
 	struct db_stmt *st;
-	int rc;
 
 	*id = 0;
 	if (db_prepare(c, &st, event_add_sql, e) < 0)
@@ -471,15 +461,7 @@ int store_case_event_add(struct db_conn *c, const struct case_event_row *ev, int
 	db_bind_text(st, ":to", ev->to_state);
 	db_bind_text(st, ":reason", ev->reason);
 	db_bind_text(st, ":detail", ev->detail ? ev->detail : "{}");
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		*id = db_col_int64(st, 0);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_set(e, ERR_INTERNAL, "event insert returned no id");
-	}
-	db_finalize(st);
-	return rc;
+	return db_insert_id(st, id, e);
 }
 
 int store_case_events(struct db_conn *c, int64_t case_id,
@@ -623,7 +605,6 @@ int store_authority_submission_add(struct db_conn *c, const struct authority_sub
 				   int64_t *id, struct err *e)
 {
 	struct db_stmt *st;
-	int rc;
 
 	*id = 0;
 	if (db_prepare(c, &st, submission_add_sql, e) < 0)
@@ -641,15 +622,7 @@ int store_authority_submission_add(struct db_conn *c, const struct authority_sub
 		db_bind_null(st, ":leaf");
 	db_bind_int64(st, ":recorded", s->recorded_at);
 	bind_opt_int(st, ":by", s->recorded_by);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		*id = db_col_int64(st, 0);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_set(e, ERR_INTERNAL, "submission insert returned no id");
-	}
-	db_finalize(st);
-	return rc;
+	return db_insert_id(st, id, e);
 }
 
 int store_authority_submission_set_leaf(struct db_conn *c, int64_t id, int64_t leaf_index,
@@ -717,7 +690,6 @@ int store_notification_add(struct db_conn *c, const struct notification_row *n, 
 			   struct err *e)
 {
 	struct db_stmt *st;
-	int rc;
 
 	*id = 0;
 	if (db_prepare(c, &st, notification_add_sql, e) < 0)
@@ -734,15 +706,7 @@ int store_notification_add(struct db_conn *c, const struct notification_row *n, 
 	db_bind_int64(st, ":created", n->created_at);
 	bind_opt_int(st, ":sent", n->sent_at);
 	db_bind_text(st, ":detail", n->detail ? n->detail : "{}");
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		*id = db_col_int64(st, 0);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_set(e, ERR_INTERNAL, "notification insert returned no id");
-	}
-	db_finalize(st);
-	return rc;
+	return db_insert_id(st, id, e);
 }
 
 int store_notifications(struct db_conn *c, int64_t case_id,

@@ -63,20 +63,6 @@ static int64_t col_int(struct db_stmt *st, int i)
 	return db_col_is_null(st, i) ? 0 : db_col_int64(st, i);
 }
 
-/* Step an INSERT ... RETURNING id. */
-static int insert_id(struct db_stmt *st, int64_t *id, struct err *e)
-{
-	int rc = db_step(st, e);
-
-	if (rc == DB_ROW)
-		*id = db_col_int64(st, 0);
-	db_finalize(st);
-	if (rc == DB_ROW)
-		return 0;
-	if (rc == DB_DONE)
-		return err_set(e, ERR_INTERNAL, "insert returned no id");
-	return -1;
-}
 
 /* ---- products ---- */
 
@@ -121,7 +107,7 @@ int store_product_insert(struct db_conn *c, const struct product_row *p, int64_t
 	db_bind_text(st, ":model", p->model ? p->model : "");
 	db_bind_text(st, ":vendor", p->vendor ? p->vendor : "");
 	db_bind_int64(st, ":at", p->created_at);
-	if (insert_id(st, id, e) == 0)
+	if (db_insert_id(st, id, e) == 0)
 		return 0;
 	if (e->code == ERR_CONFLICT)
 		return err_setn(e, ERR_CONFLICT, "product_exists",
@@ -207,7 +193,7 @@ int store_pversion_insert(struct db_conn *c, int64_t product_id, const char *ver
 	db_bind_int64(st, ":pid", product_id);
 	db_bind_text(st, ":version", version);
 	db_bind_int64(st, ":at", now);
-	if (insert_id(st, id, e) == 0)
+	if (db_insert_id(st, id, e) == 0)
 		return 0;
 	if (e->code == ERR_CONFLICT)
 		return err_setn(e, ERR_CONFLICT, "version_exists",

@@ -76,7 +76,6 @@ static void row_from(struct db_stmt *st, struct report_row *r)
 int store_report_add(struct db_conn *c, const struct report_row *r, int64_t *id, struct err *e)
 {
 	struct db_stmt *st;
-	int rc;
 
 	*id = 0;
 	if (db_prepare(c, &st, add_sql, e) < 0)
@@ -94,15 +93,7 @@ int store_report_add(struct db_conn *c, const struct report_row *r, int64_t *id,
 	db_bind_text(st, ":lang", r->language[0] ? r->language : NULL);
 	db_bind_blob(st, ":payload", r->payload, r->payload_len);
 	db_bind_int64(st, ":psize", r->payload_size);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		*id = db_col_int64(st, 0);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_set(e, ERR_INTERNAL, "report insert returned no id");
-	}
-	db_finalize(st);
-	return rc;
+	return db_insert_id(st, id, e);
 }
 
 int store_report_attachment_add(struct db_conn *c, const struct report_attachment_row *a,
