@@ -32,7 +32,7 @@ static int need_log(struct req *r, struct tlog **out)
 
 int api_log_sth(struct req *r)
 {
-	struct tlog *t;
+	struct tlog *t = NULL;
 	struct tlog_sth_row s;
 	struct err e = ERR_INIT;
 	json_t *o;
@@ -73,7 +73,7 @@ static int required(struct req *r, const char *name)
 
 int api_log_inclusion(struct req *r)
 {
-	struct tlog *t;
+	struct tlog *t = NULL;
 	unsigned char path[MERKLE_MAX_PATH][HASH_LEN];
 	size_t n;
 	int64_t idx, size;
@@ -96,7 +96,7 @@ int api_log_inclusion(struct req *r)
 
 int api_log_consistency(struct req *r)
 {
-	struct tlog *t;
+	struct tlog *t = NULL;
 	unsigned char proof[MERKLE_MAX_PATH][HASH_LEN];
 	size_t n;
 	int64_t first, second;
@@ -135,7 +135,7 @@ static int leaf_json(void *arg, uint64_t idx, const struct tlog_entry *en, struc
 
 int api_log_leaves(struct req *r)
 {
-	struct tlog *t;
+	struct tlog *t = NULL;
 	struct leaves l;
 	struct db_conn *c;
 	int64_t start, end;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/buf.h"
 #include "base/crypto.h"
 #include "base/mem.h"
 #include "base/timefmt.h"
@@ -182,16 +183,21 @@ static int render_receipt(struct req *r)
 {
 	struct pending *p = r->async;
 	char loc[160];
-	json_t *reply;
+	struct buf b;
 
 	if (p->rc < 0)
 		return req_fail(r, &p->err);
-	reply = json_object();
-	json_object_set_new(reply, "receipt", intake_receipt_json(r->app->intake, &p->receipt));
+	buf_init(&b, 1 << 16);
+	buf_adds(&b, "{\"receipt\":");
+	intake_receipt_text(r->app->intake, &p->receipt, &b);
+	buf_adds(&b, "}");
 	snprintf(loc, sizeof(loc), "/api/v1/receipts/%s", p->receipt.status_token);
 	req_header(r, "Location", loc);
 	memset(&p->receipt, 0, sizeof(p->receipt));
-	return req_json(r, 201, reply);
+	r->status = 201;
+	r->text = buf_detach(&b, &r->text_len);
+	r->content_type = "application/json; charset=utf-8";
+	return 0;
 }
 
 int api_reports_submit(struct req *r)

@@ -10,10 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/crypto.h"
 #include "base/filetype.h"
 #include "base/mem.h"
 #include "base/seal.h"
+#include "base/sign.h"
 #include "base/timefmt.h"
 #include "service/account.h"
 #include "service/audit.h"
@@ -725,16 +727,6 @@ int intake_reject_async(struct intake *it, enum intake_channel ch, enum intake_d
 
 /* ---- rendering ---- */
 
-static json_t *hex_json(const unsigned char *p, size_t n)
-{
-	char *s = xmalloc(2 * n + 1);
-	json_t *v;
-
-	hex_encode(p, n, s);
-	v = json_string_nocheck(s);
-	free(s);
-	return v;
-}
 
 static json_t *time_json(int64_t us, int local)
 {
@@ -747,33 +739,67 @@ static json_t *time_json(int64_t us, int local)
 	return json_string(buf);
 }
 
-json_t *intake_receipt_json(struct intake *it, const struct intake_receipt *r)
+/* Append p[0..n) as a quoted lowercase-hex JSON string. */
+static void add_hex(struct buf *b, const unsigned char *p, size_t n)
 {
-	json_t *o = json_object(), *sth = json_object(), *path = json_array();
+	char hex[2 * SIGN_MAX_LEN + 1];
 
-	json_object_set_new(o, "id", json_integer(r->id));
-	json_object_set_new(o, "received_at", time_json(r->received_at, 0));
-	json_object_set_new(o, "received_at_local", time_json(r->received_at, 1));
-	json_object_set_new(o, "leaf_index", json_integer((json_int_t)r->leaf_index));
-	json_object_set_new(o, "leaf_hash", hex_json(r->leaf_hash, HASH_LEN));
-	json_object_set_new(o, "log_id", json_string(tlog_log_id(it->log)));
-	json_object_set_new(o, "signature", hex_json(r->signature, r->signature_len));
+	if (n > SIGN_MAX_LEN)
+		n = SIGN_MAX_LEN;
+	hex_encode(p, n, hex);
+	buf_add(b, "\"", 1);
+	buf_add(b, hex, 2 * n);
+	buf_add(b, "\"", 1);
+}
+
+/* The receipt's JSON text, written directly: it answers every submission,
+ * and every value in it is a number, a hex string, a time, or an id of a
+ * fixed alphabet (the log id, algorithm names, the status token), so
+ * nothing needs escaping. */
+void intake_receipt_text(struct intake *it, const struct intake_receipt *r, struct buf *b)
+{
+	char utc[TIMEFMT_LEN], local[TIMEFMT_LEN];
+
+	time_format_utc(r->received_at, utc);
+	time_format_shanghai(r->received_at, local);
+	buf_addf(b, "{\"id\":%lld,\"received_at\":\"%s\",\"received_at_local\":\"%s\","
+		    "\"leaf_index\":%llu,\"leaf_hash\":", (long long)r->id, utc, local,
+		 (unsigned long long)r->leaf_index);
+	add_hex(b, r->leaf_hash, HASH_LEN);
+	buf_addf(b, ",\"log_id\":\"%s\",\"signature\":", tlog_log_id(it->log));
+	add_hex(b, r->signature, r->signature_len);
 	if (r->status_token[0])
-		json_object_set_new(o, "status_token", json_string(r->status_token));
-	json_object_set_new(o, "disposition", json_string(intake_disposition_name(r->disposition)));
-	json_object_set_new(sth, "tree_size", json_integer((json_int_t)r->tree_size));
-	json_object_set_new(sth, "root_hash", hex_json(r->root_hash, HASH_LEN));
-	json_object_set_new(sth, "timestamp", json_integer(r->sth_timestamp_ms));
-	json_object_set_new(sth, "hash_alg", json_string(hash_alg_name(tlog_hash_alg(it->log))));
-	json_object_set_new(sth, "sig_alg", json_string(sign_alg_name(tlog_sign_alg(it->log))));
-	json_object_set_new(sth, "signature", hex_json(r->signature, r->signature_len));
-	json_object_set_new(o, "sth", sth);
-	for (size_t i = 0; i < r->audit_path_len; i++)
-		json_array_append_new(path, hex_json(r->audit_path[i], HASH_LEN));
-	json_object_set_new(o, "audit_path", path);
+		buf_addf(b, ",\"status_token\":\"%s\"", r->status_token);
+	buf_addf(b, ",\"disposition\":\"%s\",\"sth\":{\"tree_size\":%llu,\"root_hash\":",
+		 intake_disposition_name(r->disposition), (unsigned long long)r->tree_size);
+	add_hex(b, r->root_hash, HASH_LEN);
+	buf_addf(b, ",\"timestamp\":%lld,\"hash_alg\":\"%s\",\"sig_alg\":\"%s\",\"signature\":",
+		 (long long)r->sth_timestamp_ms, hash_alg_name(tlog_hash_alg(it->log)),
+		 sign_alg_name(tlog_sign_alg(it->log)));
+	add_hex(b, r->signature, r->signature_len);
+	buf_adds(b, "},\"audit_path\":[");
+	for (size_t i = 0; i < r->audit_path_len; i++) {
+		if (i)
+			buf_add(b, ",", 1);
+		add_hex(b, r->audit_path[i], HASH_LEN);
+	}
 	/* the leaf's entry (it holds the receipt time), so the receipt can be
 	 * checked without asking us: leaf_hash = H(0x00 || entry) */
-	json_object_set_new(o, "entry", hex_json(r->entry, sizeof(r->entry)));
+	buf_adds(b, "],\"entry\":");
+	add_hex(b, r->entry, sizeof(r->entry));
+	buf_add(b, "}", 1);
+}
+
+json_t *intake_receipt_json(struct intake *it, const struct intake_receipt *r)
+{
+	struct buf b;
+	json_error_t je;
+	json_t *o;
+
+	buf_init(&b, 1 << 16);
+	intake_receipt_text(it, r, &b);
+	o = json_loadb(b.data, b.len, 0, &je);
+	buf_release(&b);
 	return o;
 }
 

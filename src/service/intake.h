@@ -167,6 +167,10 @@ int intake_reject_async(struct intake *it, enum intake_channel ch, enum intake_d
 /* The receipt as the API and the CLI show it (hex hashes, RFC 3339 times,
  * the tree head and the inclusion proof). */
 json_t *intake_receipt_json(struct intake *it, const struct intake_receipt *r);
+/* The same as JSON text appended to b (what the API sends: no JSON tree is
+ * built for a submission's answer). */
+struct buf;
+void intake_receipt_text(struct intake *it, const struct intake_receipt *r, struct buf *b);
 
 /* What the reporter may see by the status token: id, times, status, leaf. */
 int intake_status(struct intake *it, const char *token, json_t **out, struct err *e);

@@ -596,6 +596,7 @@ struct verify {
 	unsigned char pending[HASH_LEN];  /* pass 2: left child waiting for its sibling */
 	uint64_t pending_idx;
 	int have_pending;
+	pthread_mutex_t *mu;        /* serialises problem reports of concurrent passes */
 };
 
 static void problem_range(struct verify *v, uint64_t leaf, uint64_t last, const char *fmt, ...)
@@ -613,7 +614,10 @@ static void problem_range(struct verify *v, uint64_t leaf, uint64_t last, const 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* the two passes that run at once report through one lock */
+	pthread_mutex_lock(v->mu);
 	v->problem(v->arg, leaf, last, msg);
+	pthread_mutex_unlock(v->mu);
 }
 
 #define problem(v, leaf, ...) problem_range(v, leaf, leaf, __VA_ARGS__)
@@ -806,35 +810,83 @@ static int check_sth(void *arg, const struct tlog_sth_row *s, struct err *e)
 static int each_entry_fn(void *arg, uint64_t idx, const unsigned char *hash, size_t hash_len,
 			 const unsigned char *entry, size_t entry_len, struct err *e);
 
+/* Pass 2 on a thread of its own (its own connection and hash context), so
+ * the leaf pass and the node pass run on two cores at once. */
+struct node_pass {
+	struct verify v;
+	struct tlog_verify_stats stats;
+	uint64_t size;
+	int rc;
+	struct err e;
+};
+
+static void *node_pass_run(void *arg)
+{
+	struct node_pass *np = arg;
+
+	np->rc = check_nodes(&np->v, np->size, &np->e);
+	return NULL;
+}
+
 int tlog_verify(struct tlog *t, struct db *db, tlog_problem_fn *problem_fn, void *arg,
 		unsigned max_problems, void (*progress)(void *arg, uint64_t done, uint64_t total),
 		struct tlog_verify_stats *stats, struct err *e)
 {
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 	struct verify v = { 0 };
+	struct node_pass np;
 	struct tlog_state s;
 	struct sth_check sc;
 	unsigned char root[HASH_LEN];
-	int rc = -1;
+	pthread_t th;
+	int rc = -1, started = 0, pass1;
 
 	memset(stats, 0, sizeof(*stats));
+	memset(&np, 0, sizeof(np));
 	v.t = t;
 	v.problem = problem_fn;
 	v.arg = arg;
 	v.max_problems = max_problems;
 	v.stats = stats;
 	v.progress = progress;
+	v.mu = &mu;
 	if (db_acquire(db, &v.c, 5000, e) < 0)
 		return -1;
 	if (store_tlog_state_get(v.c, &s, e) < 0)
 		goto out;
 	stats->tree_size = s.tree_size;
+	/* pass 2 (every node against its children) beside pass 1, when the pool
+	 * has a second connection for it; else after it */
+	np.v = v;
+	np.v.stats = &np.stats;
+	np.v.progress = NULL;
+	np.size = s.tree_size;
+	np.e = (struct err)ERR_INIT;
+	if (s.tree_size > 0 && db_acquire(db, &np.v.c, 0, &np.e) == 0) {
+		if (pthread_create(&th, NULL, node_pass_run, &np) == 0)
+			started = 1;
+		else
+			db_release(np.v.c);
+	}
 	/* pass 1: every leaf against its entry; gaps */
-	if (store_tlog_leaves(v.c, 0, s.tree_size, check_leaf, &v, e) < 0)
-		goto out;
-	for (; v.expect < s.tree_size; v.expect++)
-		problem(&v, v.expect, "leaf %llu: missing", (unsigned long long)v.expect);
-	/* pass 2: every node against its children */
-	if (check_nodes(&v, s.tree_size, e) < 0)
+	pass1 = store_tlog_leaves(v.c, 0, s.tree_size, check_leaf, &v, e);
+	if (pass1 == 0) {
+		for (; v.expect < s.tree_size; v.expect++)
+			problem(&v, v.expect, "leaf %llu: missing", (unsigned long long)v.expect);
+		if (!started && check_nodes(&v, s.tree_size, e) < 0)
+			pass1 = -1;
+	}
+	if (started) {
+		pthread_join(th, NULL);
+		db_release(np.v.c);
+		stats->nodes += np.stats.nodes;
+		stats->problems += np.stats.problems;
+		if (np.rc < 0 && pass1 == 0) {
+			*e = np.e;
+			pass1 = -1;
+		}
+	}
+	if (pass1 < 0)
 		goto out;
 	/* pass 3: every tree head against the tree and its signature */
 	sc.v = &v;

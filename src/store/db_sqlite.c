@@ -151,8 +151,11 @@ static int sq_open(struct db_bconn **out, const char *path, struct err *e)
 		return -1;
 	}
 	sqlite3_busy_timeout(c->h, BUSY_TIMEOUT_MS);
+	/* temp_store=MEMORY: the statement journals of the group-commit writer's
+	 * per-job savepoints stay in memory instead of a temporary file (they
+	 * are never durable anyway); measured 6 us less per report (bench/intake) */
 	if (sq_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-		       "PRAGMA foreign_keys=ON;", e) < 0) {
+		       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;", e) < 0) {
 		sqlite3_close(c->h);
 		free(c);
 		return -1;
