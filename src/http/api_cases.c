@@ -34,6 +34,64 @@ static int reply_text(struct req *r, char *text, const char *type)
 	return 0;
 }
 
+/* The handlers below differ only in the service they call and the status of
+ * success: these two run one for the case in the path. */
+typedef int case_by_id_fn(struct cases *cs, const struct case_actor *a, int64_t id, json_t **out,
+			  struct err *e);
+typedef int case_with_body_fn(struct cases *cs, const struct case_actor *a, int64_t id,
+			      json_t *body, json_t **out, struct err *e);
+
+static int call_by_id(struct req *r, case_by_id_fn *fn)
+{
+	struct case_actor a = actor_of(r);
+	json_t *out;
+	struct err e = ERR_INIT;
+
+	if (need_cases(r) < 0)
+		return -1;
+	if (fn(r->app->cases, &a, r->path_id, &out, &e) < 0)
+		return req_fail(r, &e);
+	return req_json(r, 200, out);
+}
+
+static int call_with_body(struct req *r, case_with_body_fn *fn, int status)
+{
+	struct case_actor a = actor_of(r);
+	json_t *out;
+	struct err e = ERR_INIT;
+
+	if (need_cases(r) < 0)
+		return -1;
+	if (fn(r->app->cases, &a, r->path_id, r->json, &out, &e) < 0)
+		return req_fail(r, &e);
+	return req_json(r, status, out);
+}
+
+int api_case_get(struct req *r)
+{
+	return call_by_id(r, cases_get);
+}
+
+int api_case_patch(struct req *r)
+{
+	return call_with_body(r, cases_patch, 200);
+}
+
+int api_case_clocks(struct req *r)
+{
+	return call_by_id(r, cases_clocks);
+}
+
+int api_case_authority_submit(struct req *r)
+{
+	return call_with_body(r, cases_authority_submit, 201);
+}
+
+int api_case_notify(struct req *r)
+{
+	return call_with_body(r, cases_notify, 201);
+}
+
 int api_cases_create(struct req *r)
 {
 	struct case_actor a = actor_of(r);
@@ -90,31 +148,7 @@ int api_cases_list(struct req *r)
 	return req_json(r, 200, out);
 }
 
-int api_case_get(struct req *r)
-{
-	struct case_actor a = actor_of(r);
-	json_t *out;
-	struct err e = ERR_INIT;
 
-	if (need_cases(r) < 0)
-		return -1;
-	if (cases_get(r->app->cases, &a, r->path_id, &out, &e) < 0)
-		return req_fail(r, &e);
-	return req_json(r, 200, out);
-}
-
-int api_case_patch(struct req *r)
-{
-	struct case_actor a = actor_of(r);
-	json_t *out;
-	struct err e = ERR_INIT;
-
-	if (need_cases(r) < 0)
-		return -1;
-	if (cases_patch(r->app->cases, &a, r->path_id, r->json, &out, &e) < 0)
-		return req_fail(r, &e);
-	return req_json(r, 200, out);
-}
 
 int api_case_transition(struct req *r)
 {
@@ -132,18 +166,6 @@ int api_case_transition(struct req *r)
 	return req_json(r, 200, out);
 }
 
-int api_case_clocks(struct req *r)
-{
-	struct case_actor a = actor_of(r);
-	json_t *out;
-	struct err e = ERR_INIT;
-
-	if (need_cases(r) < 0)
-		return -1;
-	if (cases_clocks(r->app->cases, &a, r->path_id, &out, &e) < 0)
-		return req_fail(r, &e);
-	return req_json(r, 200, out);
-}
 
 int api_clocks_list(struct req *r)
 {
@@ -187,31 +209,7 @@ int api_case_authority_report(struct req *r)
 	return req_json(r, 200, out);
 }
 
-int api_case_authority_submit(struct req *r)
-{
-	struct case_actor a = actor_of(r);
-	json_t *out;
-	struct err e = ERR_INIT;
 
-	if (need_cases(r) < 0)
-		return -1;
-	if (cases_authority_submit(r->app->cases, &a, r->path_id, r->json, &out, &e) < 0)
-		return req_fail(r, &e);
-	return req_json(r, 201, out);
-}
-
-int api_case_notify(struct req *r)
-{
-	struct case_actor a = actor_of(r);
-	json_t *out;
-	struct err e = ERR_INIT;
-
-	if (need_cases(r) < 0)
-		return -1;
-	if (cases_notify(r->app->cases, &a, r->path_id, r->json, &out, &e) < 0)
-		return req_fail(r, &e);
-	return req_json(r, 201, out);
-}
 
 int api_case_dossier(struct req *r)
 {

@@ -706,10 +706,8 @@ static int check_people(struct cases *cs, const struct case_actor *a, json_t *bo
 			struct err *e);
 
 struct first_report {
-	struct intake *it;
 	int64_t received_at;
-	char *title;
-	int found;
+	int found;                     /* 1 accepted, -1 a refused submission */
 };
 
 static int take_report(void *arg, const struct report_row *r, struct err *e)
@@ -788,7 +786,7 @@ int cases_create(struct cases *cs, const struct case_actor *a, json_t *body, jso
 	/* every report exists, was accepted and is in no case; the earliest
 	 * receipt is when the organisation learned of it (unless told) */
 	json_array_foreach(ids, i, v) {
-		struct first_report fr = { cs->it, 0, NULL, 0 };
+		struct first_report fr = { 0, 0 };
 		int64_t in_case;
 
 		if (store_report_get(c, json_integer_value(v), take_report, &fr, e) < 0)

@@ -486,7 +486,7 @@ static int seal_payload(struct intake *it, struct job *j, enum intake_channel ch
 
 /* A job for an accepted report: validated, its payload and files sealed. */
 static int report_job(struct intake *it, enum intake_channel ch, const struct intake_report *r,
-		      struct intake_receipt *out, struct job **jp, struct err *e)
+		      int validated, struct intake_receipt *out, struct job **jp, struct err *e)
 {
 	struct job *j;
 	json_t *p = NULL, *product, *reporter, *atts;
@@ -496,7 +496,7 @@ static int report_job(struct intake *it, enum intake_channel ch, const struct in
 
 	*jp = NULL;
 	memset(out, 0, sizeof(*out));
-	if (intake_validate(r, &it->limits, e) < 0)
+	if (!validated && intake_validate(r, &it->limits, e) < 0)
 		return -1;
 	j = xcalloc(1, sizeof(*j));
 	j->out = out;
@@ -688,7 +688,7 @@ int intake_submit(struct intake *it, enum intake_channel ch, const struct intake
 {
 	struct job *j;
 
-	if (report_job(it, ch, r, out, &j, e) < 0)
+	if (report_job(it, ch, r, 0, out, &j, e) < 0)
 		return -1;
 	return run_sync(it, j, e);
 }
@@ -698,7 +698,7 @@ int intake_submit_async(struct intake *it, enum intake_channel ch, const struct 
 {
 	struct job *j;
 
-	if (report_job(it, ch, r, out, &j, e) < 0)
+	if (report_job(it, ch, r, 1, out, &j, e) < 0)
 		return -1;
 	return run_async(it, j, done, arg, e);
 }

@@ -129,7 +129,10 @@ int intake_submit(struct intake *it, enum intake_channel ch, const struct intake
 /* The same without waiting, for the HTTP server: 0 when queued, and then
  * done(arg, rc, e) is called from the writer thread once the batch is
  * committed (rc 0, *out filled) or failed; -1 when refused at once (done
- * is not called).  *out must stay valid until done is called. */
+ * is not called).  *out must stay valid until done is called.  r must have
+ * passed intake_validate() already: the caller validates first, so that it
+ * can log a refusal before it hands the report over (it is not checked
+ * twice). */
 typedef void (*intake_done_fn)(void *arg, int rc, const struct err *e);
 int intake_submit_async(struct intake *it, enum intake_channel ch, const struct intake_report *r,
 			struct intake_receipt *out, intake_done_fn done, void *arg, struct err *e);
