@@ -3525,7 +3525,7 @@ def test_impact_matching_per_ecosystem(ctx):
     pid = _product(ctx)
     expect(_sbom_post(ctx, pid, "1", _cdx(comps)), 200)
     for i, (eco, name, prefix, events, versions) in enumerate(cases):
-        r = expect(ctx.api("POST", "/api/v1/advisories",
+        r = expect(ctx.api("POST", "/api/v1/vulnerabilities",
                            raw=json.dumps(_osv(f"TEST-{RUN_ID}-{i}",
                                                [_aff(eco, name, events)])).encode(),
                            token=analyst), 201, what=f"import advisory for {eco}")
@@ -3594,16 +3594,16 @@ def test_impact_query_customers_and_suppliers(ctx):
                422, code, f"impact {q}")
     # by advisory id
     ident = f"GHSA-{RUN_ID}-impact"
-    expect(ctx.api("POST", "/api/v1/advisories", raw=json.dumps(_osv(
+    expect(ctx.api("POST", "/api/v1/vulnerabilities", raw=json.dumps(_osv(
         ident, [_aff("npm", f"impact-lib-{RUN_ID}", [{"introduced": "2.0.0"}])],
         aliases=["CVE-2099-0001"])).encode(), token=analyst), 201)
     r = expect(ctx.api("GET", f"/api/v1/impact?advisory={ident}", token=analyst), 200)
     eq([(a["product_id"], a["version"]) for a in r.json["affected"]], [(p1, "2.0")],
        "impact of the advisory")
     eq(r.json["aliases"], ["CVE-2099-0001"], "aliases")
-    r2 = expect(ctx.api("GET", f"/api/v1/advisories/{ident}", token=analyst), 200)
+    r2 = expect(ctx.api("GET", f"/api/v1/vulnerabilities/{ident}", token=analyst), 200)
     eq(r2.json["ranges"], [{"purl": pkg, "vers": "vers:npm/>=2.0.0", "fixed": None}], "ranges")
-    expect(ctx.api("GET", "/api/v1/advisories/NOPE-1", token=analyst), 404)
+    expect(ctx.api("GET", "/api/v1/vulnerabilities/NOPE-1", token=analyst), 404)
     # CLI: the same questions
     p = ctx.cli("impact", "--dir", ctx.dir, "--json", "--purl", pkg, "--vers",
                 "vers:npm/>=1.0.0|<2.0.0")
@@ -3655,22 +3655,22 @@ def test_advisories_import_cli_dir_zip_idempotent(ctx):
                     os.path.join(SHARED_DATA, path))
         eq(p.returncode, 0, f"import {path}: {p.stderr[-500:]}")
         check(json.loads(p.stdout)["documents"] >= 1, f"{path}: documents read")
-    r = expect(ctx.api("GET", "/api/v1/advisories/RHSA-2024:4546",
+    r = expect(ctx.api("GET", "/api/v1/vulnerabilities/RHSA-2024:4546",
                        token=ctx.role_account("analyst")["token"]), 200)
     eq(sorted(x["purl"] for x in r.json["ranges"]),
        ["pkg:rpm/redhat/git-lfs", "pkg:rpm/redhat/git-lfs-debuginfo",
         "pkg:rpm/redhat/git-lfs-debugsource"], "CSAF product tree -> packages")
     eq({x["vers"] for x in r.json["ranges"]}, {"vers:rpm/<2.13.3-3.el8_6.1"},
        "CSAF fixed status -> below the fixed version")
-    r = expect(ctx.api("GET", "/api/v1/advisories/GHSA-mr95-9rr4-668f",
+    r = expect(ctx.api("GET", "/api/v1/vulnerabilities/GHSA-mr95-9rr4-668f",
                        token=ctx.role_account("analyst")["token"]), 200)
     eq(sorted((x["purl"], x["vers"], x["fixed"]) for x in r.json["ranges"]),
        [("pkg:maven/com.typesafe.akka/akka-actor_2.11", "vers:maven/>=2.5.0|<2.5.16", "2.5.16"),
         ("pkg:maven/com.typesafe.akka/akka-actor_2.12", "vers:maven/>=2.5.0|<2.5.16",
          "2.5.16")], "OSV ranges")
-    expect(ctx.api("POST", "/api/v1/advisories", raw=b'{"id": 1}',
+    expect(ctx.api("POST", "/api/v1/vulnerabilities", raw=b'{"id": 1}',
                    token=ctx.role_account("analyst")["token"]), 422)
-    expect(ctx.api("POST", "/api/v1/advisories", raw=b'{"id": ',
+    expect(ctx.api("POST", "/api/v1/vulnerabilities", raw=b'{"id": ',
                    token=ctx.role_account("analyst")["token"]), 400)
     p = ctx.cli("advisories", "import", "--dir", ctx.dir, os.path.join(d, "nope.zip"))
     eq(p.returncode, 1, "a missing path")
@@ -3757,7 +3757,7 @@ def test_vex_set_and_export(ctx):
                                               "purl": f"pkg:npm/{lib}@1.0.0"}])), 200)
     ids = [f"VEX-{RUN_ID}-{i}" for i in range(4)]
     for i, ident in enumerate(ids):
-        expect(ctx.api("POST", "/api/v1/advisories", raw=json.dumps(_osv(
+        expect(ctx.api("POST", "/api/v1/vulnerabilities", raw=json.dumps(_osv(
             ident, [_aff("npm", lib, [{"introduced": "0"}])],
             aliases=[f"CVE-2099-{1000 + i}"])).encode(), token=analyst), 201)
     base = f"/api/v1/products/{pid}/versions/1.0/vex"
@@ -3849,7 +3849,7 @@ def test_cli_sbom_import_export_and_rematch(ctx):
     lib = f"rematch-lib-{RUN_ID}"
     expect(_sbom_post(ctx, _product(ctx), "1", _cdx([{"type": "library", "name": lib,
                                                       "purl": f"pkg:npm/{lib}@1.0.0"}])), 200)
-    expect(ctx.api("POST", "/api/v1/advisories", raw=json.dumps(_osv(
+    expect(ctx.api("POST", "/api/v1/vulnerabilities", raw=json.dumps(_osv(
         f"RM-{RUN_ID}", [_aff("npm", lib, [{"introduced": "0"}])])).encode(),
         token=ctx.role_account("analyst")["token"]), 201)
     p = ctx.cli("impact", "rematch", "--dir", ctx.dir, "--json")
