@@ -136,14 +136,21 @@ static const char *const state_names[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Paths only name a place in error messages: a path too long is cut, marked "...". */
+static void path_mark_cut(char *buf, int n)
+{
+	if (n >= PATH_LEN)
+		memcpy(buf + PATH_LEN - 4, "...", 4);
+}
+
 static void path_key(char *buf, const char *base, const char *key)
 {
-	snprintf(buf, PATH_LEN, "%s%s%s", base, base[0] ? "." : "", key);
+	path_mark_cut(buf, snprintf(buf, PATH_LEN, "%s%s%s", base, base[0] ? "." : "", key));
 }
 
 static void path_index(char *buf, const char *base, size_t i)
 {
-	snprintf(buf, PATH_LEN, "%s[%zu]", base, i);
+	path_mark_cut(buf, snprintf(buf, PATH_LEN, "%s[%zu]", base, i));
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
