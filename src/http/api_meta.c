@@ -167,8 +167,11 @@ int api_pgp_key(struct req *r)
 int api_security_txt(struct req *r)
 {
 	const struct config *c = &r->app->in->cfg;
-	struct securitytxt st = { c->security_contact, c->security_policy, c->security_languages,
-				  c->public_url, r->app->pgp_fpr[0] ? r->app->pgp_fpr : NULL };
+	struct securitytxt st = { .contacts = c->security_contact,
+				  .policy = c->security_policy,
+				  .languages = c->security_languages,
+				  .public_url = c->public_url,
+				  .pgp_fpr = r->app->pgp_fpr[0] ? r->app->pgp_fpr : NULL };
 	struct buf b;
 	struct err e = ERR_INIT;
 

@@ -587,8 +587,10 @@ int server_start(struct server **out, struct instance *in, const struct server_s
 	if (parse_listen(in->cfg.listen, &ss, &sslen, e) < 0)
 		return -1;
 	if (in->cfg.security_contact[0] != '\0') {
-		struct securitytxt st = { in->cfg.security_contact, in->cfg.security_policy,
-					  in->cfg.security_languages, in->cfg.public_url, NULL };
+		struct securitytxt st = { .contacts = in->cfg.security_contact,
+					  .policy = in->cfg.security_policy,
+					  .languages = in->cfg.security_languages,
+					  .public_url = in->cfg.public_url };
 		struct err why = ERR_INIT;
 
 		if (securitytxt_check(&st, &why) < 0)

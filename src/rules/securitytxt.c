@@ -2,6 +2,7 @@
 #include "rules/securitytxt.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/timefmt.h"
@@ -73,14 +74,24 @@ int securitytxt_render(const struct securitytxt *st, int64_t now_us, struct buf 
 	const char *p = st->contacts, *item;
 	char expires[TIMEFMT_LEN];
 	size_t n, url_len = strlen(st->public_url);
+	/* public_url without its trailing slash */
+	int base_len = (int)(url_len > 0 && st->public_url[url_len - 1] == '/' ? url_len - 1
+									: url_len);
+	char form[1024];
+	int form_listed = 0;
 
 	if (securitytxt_check(st, e) < 0)
 		return -1;
+	snprintf(form, sizeof(form), "%.*s/report", base_len, st->public_url);
 	while (next_item(&p, &item, &n)) {
 		buf_adds(out, "Contact: ");
 		buf_add(out, item, n);
 		buf_adds(out, "\n");
+		if (n == strlen(form) && memcmp(item, form, n) == 0)
+			form_listed = 1;
 	}
+	if (st->web_form && url_len > 0 && !form_listed)
+		buf_addf(out, "Contact: %s\n", form);
 	time_format_utc(now_us - now_us % DAY_US + 364 * DAY_US, expires);
 	/* RFC 9116 uses the internet date-time form: whole seconds are enough */
 	memcpy(expires + 19, "Z", 2);
@@ -88,18 +99,19 @@ int securitytxt_render(const struct securitytxt *st, int64_t now_us, struct buf 
 	if (st->languages[0] != '\0')
 		buf_addf(out, "Preferred-Languages: %s\n", st->languages);
 	if (url_len > 0)
-		buf_addf(out, "Canonical: %.*s/.well-known/security.txt\n",
-			 (int)(st->public_url[url_len - 1] == '/' ? url_len - 1 : url_len),
+		buf_addf(out, "Canonical: %.*s/.well-known/security.txt\n", base_len,
 			 st->public_url);
 	if (st->policy[0] != '\0')
 		buf_addf(out, "Policy: %s\n", st->policy);
 	if (st->pgp_fpr != NULL && st->pgp_fpr[0] != '\0') {
 		if (url_len > 0)
-			buf_addf(out, "Encryption: %.*s/.well-known/pgp-key.txt\n",
-				 (int)(st->public_url[url_len - 1] == '/' ? url_len - 1 : url_len),
+			buf_addf(out, "Encryption: %.*s/.well-known/pgp-key.txt\n", base_len,
 				 st->public_url);
 		else
 			buf_addf(out, "Encryption: openpgp4fpr:%s\n", st->pgp_fpr);
 	}
+	if (st->csaf_feed && url_len > 0)
+		buf_addf(out, "CSAF: %.*s/.well-known/csaf/provider-metadata.json\n", base_len,
+			 st->public_url);
 	return 0;
 }

@@ -11,9 +11,10 @@
 
 static void test_render(void **state)
 {
-	struct securitytxt st = { "mailto:psirt@vendor.example , https://vendor.example/report",
-				  "https://vendor.example/policy", "zh, en",
-				  "https://vendor.example/", NULL };
+	struct securitytxt st = { .contacts = "mailto:psirt@vendor.example , "
+						  "https://vendor.example/report",
+				  .policy = "https://vendor.example/policy", .languages = "zh, en",
+				  .public_url = "https://vendor.example/" };
 	struct buf b;
 	struct err e = ERR_INIT;
 	int64_t now;
@@ -41,12 +42,40 @@ static void test_render(void **state)
 	assert_non_null(strstr(b.data,
 			       "\nEncryption: openpgp4fpr:5F2DE5521C63A801AB59CCB603D49DE44B29100F\n"));
 	assert_null(strstr(b.data, "Canonical"));
+	/* the web form and the CSAF feed need public_url */
+	st.web_form = 1;
+	st.csaf_feed = 1;
+	b.len = 0;
+	assert_int_equal(securitytxt_render(&st, now, &b, &e), 0);
+	assert_null(strstr(b.data, "CSAF:"));
+	assert_int_equal(strstr(b.data, "Contact: ") - b.data, 0);
+	assert_null(strstr(b.data + 1, "Contact: https://vendor.example/report\nContact"));
+	st.public_url = "https://vendor.example/";
+	st.contacts = "mailto:psirt@vendor.example";
+	b.len = 0;
+	assert_int_equal(securitytxt_render(&st, now, &b, &e), 0);
+	assert_string_equal(b.data,
+			    "Contact: mailto:psirt@vendor.example\n"
+			    "Contact: https://vendor.example/report\n"
+			    "Expires: 2027-11-24T00:00:00Z\n"
+			    "Preferred-Languages: zh, en\n"
+			    "Canonical: https://vendor.example/.well-known/security.txt\n"
+			    "Policy: https://vendor.example/policy\n"
+			    "Encryption: https://vendor.example/.well-known/pgp-key.txt\n"
+			    "CSAF: https://vendor.example/.well-known/csaf/provider-metadata.json\n");
+	/* a form already listed in the configuration is not listed twice */
+	st.contacts = "https://vendor.example/report";
+	b.len = 0;
+	assert_int_equal(securitytxt_render(&st, now, &b, &e), 0);
+	assert_int_equal(strstr(b.data, "Expires") - b.data,
+			 strlen("Contact: https://vendor.example/report\n"));
 	buf_release(&b);
 }
 
 static void test_expires_under_a_year(void **state)
 {
-	struct securitytxt st = { "tel:+86-10-0000", "", "", "", NULL };
+	struct securitytxt st = { .contacts = "tel:+86-10-0000", .policy = "", .languages = "",
+				  .public_url = "" };
 	struct buf b;
 	struct err e = ERR_INIT;
 	int64_t now, exp;
@@ -75,12 +104,12 @@ static void test_expires_under_a_year(void **state)
 static void test_bad_config(void **state)
 {
 	struct err e = ERR_INIT;
-	struct securitytxt none = { "", "", "zh", "", NULL };
-	struct securitytxt bare = { "security@vendor.example", "", "zh", "", NULL };
-	struct securitytxt http = { "http://vendor.example/report", "", "zh", "", NULL };
-	struct securitytxt space = { "mailto:a b@vendor.example", "", "zh", "", NULL };
-	struct securitytxt policy = { "mailto:a@vendor.example", "ftp://x", "zh", "", NULL };
-	struct securitytxt langs = { "mailto:a@vendor.example", "", "zh;\nX: y", "", NULL };
+	struct securitytxt none = { "", "", "zh", "", NULL, 0, 0 };
+	struct securitytxt bare = { "security@vendor.example", "", "zh", "", NULL, 0, 0 };
+	struct securitytxt http = { "http://vendor.example/report", "", "zh", "", NULL, 0, 0 };
+	struct securitytxt space = { "mailto:a b@vendor.example", "", "zh", "", NULL, 0, 0 };
+	struct securitytxt policy = { "mailto:a@vendor.example", "ftp://x", "zh", "", NULL, 0, 0 };
+	struct securitytxt langs = { "mailto:a@vendor.example", "", "zh;\nX: y", "", NULL, 0, 0 };
 
 	(void)state;
 	assert_int_equal(securitytxt_check(&none, &e), -1);
