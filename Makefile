@@ -26,6 +26,7 @@ FORCE:
 run: build/vulnflow
 	@if [ ! -f $(DIR)/vulnflow.conf ]; then build/vulnflow init --dir $(DIR); fi
 	@echo "vulnflow: API at http://$(LISTEN)/api/v1/ (reference: /api/v1/openapi.json); stop with Ctrl-C"
+	@echo "vulnflow: web UI at http://$(LISTEN)/ (report form /report, analyst console /console)"
 	build/vulnflow serve --dir $(DIR) --listen $(LISTEN)
 
 # -Werror + AddressSanitizer/UndefinedBehaviorSanitizer build for the tests

@@ -126,6 +126,33 @@ else
     fail "sbom-exports: test_sbom failed"
 fi
 
+section "CSAF 2.0 and OSV exports: strict schema, then the mandatory tests 6.1.x"
+# the exporter tests write every document they make; the OASIS examples go through the
+# same node checker as a control (tests/csaf: @secvisogram/csaf-validator-lib, pinned)
+mkdir -p "$work/csaf-exports"
+csaf_ok=1
+for t in test_csaf_out test_osv_out test_csaf_feed; do
+    if ! env VULNFLOW_CSAF_EXPORT_DIR="$work/csaf-exports" CMOCKA_MESSAGE_OUTPUT=TAP \
+        "$BUILD"/tests/$t >/dev/null 2>&1; then
+        fail "csaf-exports: $t failed"
+        csaf_ok=0
+    fi
+done
+if ((csaf_ok)); then
+    "$PYTHON" tests/formats/validate_csaf_exports.py "$work/csaf-exports" >"$work/csaf-schema.out" 2>&1
+    count_tap "csaf-exports/schema" "$work/csaf-schema.out"
+    csaf_data=${VULNFLOW_SHARED_DATA:-$root/../shared/data}/csaf/2.0/examples
+    if (cd tests/csaf && npm ci --no-audit --no-fund --ignore-scripts) >"$work/csaf-npm.out" 2>&1; then
+        node tests/csaf/mandatory.mjs "$work/csaf-exports" >"$work/csaf-mandatory.out" 2>&1
+        count_tap "csaf-exports/mandatory" "$work/csaf-mandatory.out"
+        node tests/csaf/mandatory.mjs "$csaf_data" >"$work/csaf-oasis.out" 2>&1
+        count_tap "csaf-oasis-examples/mandatory" "$work/csaf-oasis.out"
+    else
+        fail "csaf-exports: npm ci in tests/csaf failed"
+        tail -20 "$work/csaf-npm.out"
+    fi
+fi
+
 section "API suite on SQLite"
 run_api "api/sqlite"
 
@@ -161,6 +188,60 @@ run_cases() {
 
 section "cases on SQLite: workflow, clocks, authority report, notifications"
 run_cases "cases/sqlite"
+# tests/bulletins/scenarios.py: our advisories and the Art. 9 publication gate (TAP)
+run_bulletins() {
+    local name=$1 out=$work/${1//\//_}.out
+    shift
+    "$PYTHON" tests/bulletins/scenarios.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
+    local rc=$?
+    count_tap "$name" "$out"
+    if [[ $rc -ne 0 ]] && ! grep -qE '^not ok' "$out"; then
+        fail "$name: exited $rc"
+        tail -20 "$out"
+    fi
+}
+run_bulletins "bulletins/sqlite"
+# tests/cases/more.py: webhooks, reporter updates, CRA reports, teams, exports (TAP)
+run_cases_more() {
+    local name=$1 out=$work/${1//\//_}.out
+    shift
+    "$PYTHON" tests/cases/more.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
+    local rc=$?
+    count_tap "$name" "$out"
+    if [[ $rc -ne 0 ]] && ! grep -qE '^not ok' "$out"; then
+        fail "$name: exited $rc"
+        tail -20 "$out"
+    fi
+}
+run_cases_more "cases-more/sqlite"
+# tests/rewards/scenarios.py: reward policy, decisions, ledger CSV, /mine, CLI (TAP)
+run_rewards() {
+    local name=$1 out=$work/${1//\//_}.out
+    shift
+    "$PYTHON" tests/rewards/scenarios.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
+    local rc=$?
+    count_tap "$name" "$out"
+    if [[ $rc -ne 0 ]] && ! grep -qE '^not ok' "$out"; then
+        fail "$name: exited $rc"
+        tail -20 "$out"
+    fi
+}
+run_rewards "rewards/sqlite"
+
+section "web UI in headless chromium (tests/ui: playwright-core, pinned)"
+if (cd tests/ui && npm ci --no-audit --no-fund --ignore-scripts) >"$work/ui-npm.out" 2>&1; then
+    node tests/ui/run.mjs --binary "$BUILD/vulnflow" --screenshots "$work/ui-screenshots" \
+        >"$work/ui.out" 2>&1
+    ui_rc=$?
+    count_tap "ui/sqlite" "$work/ui.out"
+    if [[ $ui_rc -ne 0 ]] && ! grep -qE '^not ok' "$work/ui.out"; then
+        fail "ui/sqlite: exited $ui_rc"
+        tail -20 "$work/ui.out"
+    fi
+else
+    fail "ui: npm ci in tests/ui failed"
+    tail -20 "$work/ui-npm.out"
+fi
 
 section "PostgreSQL 15 (started here)"
 pgdir=$(mktemp -d /tmp/vulnflow-pg.XXXXXX)
@@ -184,6 +265,12 @@ if url=$(tests/pg.sh start "$pgdir"); then
     run_intake "intake/multiproc/postgresql" multiproc.py --db "$base/vf_intake_multi"
     psql -q "$url" -c "CREATE DATABASE vf_cases" || fail "create database vf_cases"
     run_cases "cases/postgresql" --db "$base/vf_cases"
+    psql -q "$url" -c "CREATE DATABASE vf_bulletins" || fail "create database vf_bulletins"
+    run_bulletins "bulletins/postgresql" --db "$base/vf_bulletins"
+    psql -q "$url" -c "CREATE DATABASE vf_cases_more" || fail "create database vf_cases_more"
+    run_cases_more "cases-more/postgresql" --db "$base/vf_cases_more"
+    psql -q "$url" -c "CREATE DATABASE vf_rewards" || fail "create database vf_rewards"
+    run_rewards "rewards/postgresql" --db "$base/vf_rewards"
 else
     fail "postgresql start"
 fi

@@ -8,10 +8,12 @@ set -euo pipefail
 
 build_pkgs="meson ninja-build pkg-config gcc python3 libmicrohttpd-dev libjansson-dev
 libsqlite3-dev libpq-dev libsodium-dev liboath-dev libssl-dev libgmime-3.0-dev
-libgpgme-dev libgcrypt20-dev libcurl4-openssl-dev libmagic-dev libzip-dev gnupg"
+libgpgme-dev libgcrypt20-dev libcurl4-openssl-dev libmagic-dev libzip-dev gnupg
+libcmark-gfm-dev libcmark-gfm-extensions-dev"
 check_pkgs="$build_pkgs clang libclang-rt-14-dev libcmocka-dev postgresql-15
-postgresql-client-15 curl python3-aiosmtpd python3-jsonschema"
-bench_pkgs="$build_pkgs wrk curl"
+postgresql-client-15 curl python3-aiosmtpd python3-jsonschema
+chromium nodejs fonts-wqy-microhei"
+bench_pkgs="$build_pkgs wrk curl chromium nodejs fonts-wqy-microhei"
 
 case "${1:-}" in
     build|run) want=$build_pkgs ;;
@@ -26,6 +28,11 @@ for p in $want; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
     [[ $status == "install ok installed" ]] || missing+=("$p")
 done
+# the browser tests (tests/ui) need npm: Debian's package, unless the nodejs installed
+# already brings it (NodeSource's nodejs includes npm and conflicts with Debian's)
+if [[ $want == "$check_pkgs" ]] && ! command -v npm >/dev/null 2>&1; then
+    missing+=(npm)
+fi
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 if [[ $(id -u) -ne 0 ]]; then

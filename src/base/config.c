@@ -65,6 +65,11 @@ static const struct key keys[] = {
 	S(smtp_user, "", "SMTP AUTH user name; empty: no authentication"),
 	S(smtp_password, "", "SMTP AUTH password (sent only over TLS)"),
 	L(mail_max_bytes, 1024, 1L << 30, "26214400", "largest e-mail `mail ingest` takes in, in bytes (larger ones are logged as rejected)"),
+	S(escalation_webhook_url, "", "webhook the clock escalations (50 %, 80 %, overdue) are POSTed to, signed (http:// or https://); empty: none"),
+	S(escalation_webhook_secret_ref, "", "where the escalation webhook's HMAC secret is: env:VULNFLOW_WEBHOOK_... or file:NAME (in the instance's secrets/)"),
+	S(web_dir, "", "directory of the web UI (HTML, CSS, ES modules, i18n catalogs); empty: the source tree's web/"),
+	S(disclosure_policy, "", "disclosure policy shown on the landing page; empty: the built-in text (zh-CN and en)"),
+	S(safe_harbour, "", "safe-harbour statement shown on the landing page; empty: the built-in text (zh-CN and en)"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

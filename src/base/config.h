@@ -55,6 +55,11 @@ struct config {
 	char smtp_user[256];              /* SMTP AUTH user, "" = none */
 	char smtp_password[256];
 	long mail_max_bytes;              /* largest e-mail taken in */
+	char escalation_webhook_url[CONFIG_STR_LEN];   /* "" = escalations by mail only */
+	char escalation_webhook_secret_ref[256];      /* env:NAME or file:NAME (webhook.h) */
+	char web_dir[CONFIG_STR_LEN];     /* the web UI's files; "" = the source tree's web/ */
+	char disclosure_policy[CONFIG_STR_LEN];  /* the landing page's policy text; "" = built-in */
+	char safe_harbour[CONFIG_STR_LEN];       /* its safe-harbour text; "" = built-in */
 };
 
 /* Defaults for an instance in dir. */

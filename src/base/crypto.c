@@ -675,3 +675,11 @@ int unseal(const unsigned char key[SEAL_KEY_LEN], const void *aad, size_t aad_le
 	}
 	return 0;
 }
+
+void crypto_sha512_hex(const void *p, size_t n, char out[CRYPTO_SHA512_HEX_LEN])
+{
+	unsigned char h[crypto_hash_sha512_BYTES];
+
+	crypto_hash_sha512(h, p, n);
+	sodium_bin2hex(out, CRYPTO_SHA512_HEX_LEN, h, sizeof(h));
+}

@@ -45,4 +45,8 @@ int crypto_sign_keygen(const char *secret_path, const char *public_path, struct 
 /* Write n random bytes to a new file (mode 0600). */
 int crypto_write_random_key(const char *path, size_t n, struct err *e);
 
+#define CRYPTO_SHA512_HEX_LEN 129   /* 128 hex digits + NUL */
+/* SHA-512 of p[0..n) as 128 lowercase hex digits (CSAF .sha512 files). */
+void crypto_sha512_hex(const void *p, size_t n, char out[CRYPTO_SHA512_HEX_LEN]);
+
 #endif

@@ -35,8 +35,10 @@ int cmd_sbom(int argc, char **argv);
 int cmd_supplier(int argc, char **argv);
 int cmd_customer(int argc, char **argv);
 int cmd_advisories(int argc, char **argv);
+int cmd_bulletin(int argc, char **argv);
 int cmd_impact(int argc, char **argv);
 int cmd_vex(int argc, char **argv);
+int cmd_reward(int argc, char **argv);
 
 /* Options every instance command takes. */
 struct common_opts {

@@ -9,6 +9,7 @@
 #include "base/timefmt.h"
 #include "http/server.h"
 #include "service/cases.h"
+#include "service/bulletins.h"
 #include "service/intake.h"
 #include "service/tlog.h"
 
@@ -45,6 +46,17 @@ static void escalate(struct cases *cases)
 
 	if (cases_escalate(cases, time_now_us(), &sent, &e) < 0)
 		fprintf(stderr, "vulnflow: escalation: %s\n", e.msg);
+}
+
+/* Publish the scheduled advisories whose time has come, each only if the
+ * gate passes at that moment (issue 7). */
+static void publish_scheduled(struct bulletins *bs)
+{
+	struct err e = ERR_INIT;
+	int published, refused;
+
+	if (bs != NULL && bulletins_run_scheduled(bs, time_now_us(), &published, &refused, &e) < 0)
+		fprintf(stderr, "vulnflow: scheduled publication: %s\n", e.msg);
 }
 
 /* Sign a fresh tree head when the newest is older than sth_interval, so an
@@ -85,6 +97,7 @@ int cmd_serve(int argc, char **argv)
 	struct server *srv = NULL;
 	struct intake *intake = NULL;
 	struct cases *cases = NULL;
+	struct bulletins *bulletins = NULL;
 	struct server_services sv = { 0 };
 	struct err e = ERR_INIT;
 	sigset_t stop;
@@ -137,7 +150,15 @@ int cmd_serve(int argc, char **argv)
 	}
 	sv.intake = intake;
 	sv.cases = cases;
+	if (bulletins_open(&bulletins, in, cases, &e) < 0) {
+		cases_close(cases);
+		intake_stop(intake);
+		instance_close(in);
+		return cli_fail(&e);
+	}
+	sv.bulletins = bulletins;
 	if (server_start(&srv, in, &sv, &e) < 0) {
+		bulletins_close(bulletins);
 		cases_close(cases);
 		intake_stop(intake);
 		instance_close(in);
@@ -161,9 +182,11 @@ int cmd_serve(int argc, char **argv)
 			break;
 		refresh_sth(intake, in);
 		escalate(cases);
+		publish_scheduled(bulletins);
 	}
 	fprintf(stderr, "vulnflow: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	server_stop(srv);
+	bulletins_close(bulletins);
 	cases_close(cases);
 	intake_stop(intake);
 	instance_close(in);

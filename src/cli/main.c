@@ -35,8 +35,10 @@ static const struct command {
 	{ "supplier", cmd_supplier, "import (CSV) and list upstream suppliers" },
 	{ "customer", cmd_customer, "import (CSV) and list customers and their deployments" },
 	{ "advisories", cmd_advisories, "import OSV and CSAF advisories (file, directory, zip)" },
+	{ "advisory", cmd_bulletin, "draft, gate and publish our own advisories (Art. 9 gate)" },
 	{ "impact", cmd_impact, "affected product versions and customers; a version's vulnerabilities" },
 	{ "vex", cmd_vex, "set VEX statuses; export CycloneDX or CSAF VEX" },
+	{ "reward", cmd_reward, "reward policy and decisions for reporters (Art. 7(4)); the ledger" },
 };
 
 static void usage(FILE *f)

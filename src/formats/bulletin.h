@@ -119,6 +119,11 @@ struct bulletin {
 	size_t nreferences;
 	const struct bulletin_credit *credits;
 	size_t ncredits;
+
+	/* Appended for the exporters (csaf_out.h). */
+	const char *publisher_category;	/* CSAF publisher category: "vendor" (NULL:
+					 * the default), "coordinator", "discoverer",
+					 * "other", "translator" or "user" */
 };
 
 #endif

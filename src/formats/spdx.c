@@ -612,7 +612,7 @@ static int parse_has_files(struct spdx *x, json_t *root, struct err *e)
 	size_t i, j, len;
 
 	json_array_foreach(pkgs, i, pkg) {
-		long inner;
+		long inner = -1;
 
 		if (sb_arr(b, pkg, "hasFiles", 0, &files, e) < 0)
 			return -1;

@@ -63,6 +63,8 @@ int api_cwe(struct req *r);
 /* api_reports.c */
 extern const struct jv_field api_report_mark_body[];
 int api_reports_submit(struct req *r);
+/* POST /report: the web form's submission, answered 303 to its receipt page. */
+int api_reports_submit_form(struct req *r);
 int api_reports_challenge(struct req *r);
 int api_receipt_status(struct req *r);
 int api_reports_list(struct req *r);
@@ -90,6 +92,16 @@ int api_case_authority_submit(struct req *r);
 int api_case_notify(struct req *r);
 int api_case_dossier(struct req *r);
 int api_test_clock(struct req *r);
+int api_case_cra_report(struct req *r);
+int api_case_export_request(struct req *r);
+int api_export_approve(struct req *r);
+int api_export_get(struct req *r);
+int api_case_submission_get(struct req *r);
+extern const struct jv_field api_team_body[];
+extern const struct jv_field api_team_member_body[];
+int api_teams_create(struct req *r);
+int api_teams_list(struct req *r);
+int api_team_member_add(struct req *r);
 
 /* api_audit.c */
 int api_audit_list(struct req *r);
@@ -122,6 +134,33 @@ int api_advisories_import(struct req *r);
 int api_advisories_list(struct req *r);
 int api_advisory_get(struct req *r);
 int api_impact(struct req *r);
+
+/* api_rewards.c */
+int api_reward_policy_get(struct req *r);
+int api_reward_policy_put(struct req *r);
+int api_reward_policy_history(struct req *r);
+int api_case_reward_propose(struct req *r);
+int api_rewards_list(struct req *r);
+int api_rewards_ledger(struct req *r);
+int api_rewards_mine(struct req *r);
+int api_reward_get(struct req *r);
+int api_reward_approve(struct req *r);
+int api_reward_paid(struct req *r);
+int api_reward_reject(struct req *r);
+
+/* api_bulletins.c: the advisories we publish (issue 7) */
+int api_bulletin_draft(struct req *r);
+int api_bulletins_list(struct req *r);
+int api_bulletin_get(struct req *r);
+int api_bulletin_patch(struct req *r);
+int api_bulletin_gate(struct req *r);
+int api_bulletin_publish(struct req *r);
+int api_bulletin_approve(struct req *r);
+int api_bulletin_review(struct req *r);
+int api_bulletin_early_release(struct req *r);
+int api_blackouts_list(struct req *r);
+int api_blackouts_create(struct req *r);
+int api_blackout_consent(struct req *r);
 
 /* Shared renderers (api_users.c). */
 json_t *api_user_json(const struct user *u);

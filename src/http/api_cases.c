@@ -259,3 +259,93 @@ int api_test_clock(struct req *r)
 	return req_json(r, 200, json_pack("{s:s,s:I}", "now", buf, "offset_us",
 					  (json_int_t)time_offset_us()));
 }
+
+int api_case_cra_report(struct req *r)
+{
+	return call_with_body(r, cases_cra_report, 201);
+}
+
+int api_case_export_request(struct req *r)
+{
+	return call_with_body(r, cases_export_request, 201);
+}
+
+int api_export_approve(struct req *r)
+{
+	struct case_actor a = actor_of(r);
+	json_t *out;
+	struct err e = ERR_INIT;
+
+	if (need_cases(r) < 0)
+		return -1;
+	if (cases_export_approve(r->app->cases, &a, r->path_id, &out, &e) < 0)
+		return req_fail(r, &e);
+	return req_json(r, 200, out);
+}
+
+int api_export_get(struct req *r)
+{
+	return call_by_id(r, cases_export_get);
+}
+
+int api_case_submission_get(struct req *r)
+{
+	struct case_actor a = actor_of(r);
+	char *end;
+	long v = strtol(r->path_token, &end, 10);
+	json_t *out;
+	struct err e = ERR_INIT;
+
+	if (need_cases(r) < 0)
+		return -1;
+	if (*end != '\0' || v <= 0 || v > 1000000) {
+		err_set(&e, ERR_NOT_FOUND, "no such submission version \"%s\"", r->path_token);
+		return req_fail(r, &e);
+	}
+	if (cases_authority_submission(r->app->cases, &a, r->path_id, (int)v, &out, &e) < 0)
+		return req_fail(r, &e);
+	return req_json(r, 200, out);
+}
+
+const struct jv_field api_team_body[] = {
+	{ .name = "name", .type = JV_STRING, .required = 1, .min = 1, .max = 100,
+	  .description = "the team's name (unique)" },
+	{ 0 }
+};
+
+const struct jv_field api_team_member_body[] = {
+	{ .name = "user_id", .type = JV_INT, .required = 1, .min = 1,
+	  .description = "a user who may read cases" },
+	{ 0 }
+};
+
+int api_teams_create(struct req *r)
+{
+	struct case_actor a = actor_of(r);
+	json_t *out;
+	struct err e = ERR_INIT;
+
+	if (need_cases(r) < 0)
+		return -1;
+	if (cases_team_create(r->app->cases, &a, r->json, &out, &e) < 0)
+		return req_fail(r, &e);
+	return req_json(r, 201, out);
+}
+
+int api_teams_list(struct req *r)
+{
+	struct case_actor a = actor_of(r);
+	json_t *out;
+	struct err e = ERR_INIT;
+
+	if (need_cases(r) < 0)
+		return -1;
+	if (cases_teams_list(r->app->cases, &a, &out, &e) < 0)
+		return req_fail(r, &e);
+	return req_json(r, 200, out);
+}
+
+int api_team_member_add(struct req *r)
+{
+	return call_with_body(r, cases_team_add_member, 200);
+}

@@ -3,10 +3,21 @@
 #include "http/server.h"
 #include "service/party.h"
 
+/* a contact's webhook (service/webhook.h): where to POST signed notices */
+static const struct jv_field webhook_fields[] = {
+	{ .name = "url", .type = JV_STRING, .required = 1, .min = 8, .max = 2000,
+	  .description = "http:// or https:// URL the signed notice is POSTed to" },
+	{ .name = "secret_ref", .type = JV_STRING, .required = 1, .min = 5, .max = 200,
+	  .description = "where the HMAC secret is: env:VULNFLOW_WEBHOOK_... or file:NAME" },
+	{ 0 }
+};
+
 static const struct jv_field contact_fields[] = {
 	{ .name = "name", .type = JV_STRING, .max = 200 },
 	{ .name = "email", .type = JV_STRING, .max = 254, .format = "email" },
 	{ .name = "phone", .type = JV_STRING, .max = 64 },
+	{ .name = "webhook", .type = JV_OBJECT, .fields = webhook_fields,
+	  .description = "a webhook {url, secret_ref} for notices (HMAC-signed)" },
 	{ 0 }
 };
 

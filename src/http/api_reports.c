@@ -187,6 +187,14 @@ static int render_receipt(struct req *r)
 
 	if (p->rc < 0)
 		return req_fail(r, &p->err);
+	if (r->route->html) {
+		/* the web form: on to the receipt page (POST-redirect-GET) */
+		snprintf(loc, sizeof(loc), "/receipt/%s", p->receipt.status_token);
+		req_header(r, "Location", loc);
+		memset(&p->receipt, 0, sizeof(p->receipt));
+		r->status = 303;
+		return 0;
+	}
 	buf_init(&b, 1 << 16);
 	buf_adds(&b, "{\"receipt\":");
 	intake_receipt_text(r->app->intake, &p->receipt, &b);
@@ -276,6 +284,13 @@ int api_reports_submit(struct req *r)
 	}
 	submission_free(&s);
 	return REQ_SUSPENDED;
+}
+
+int api_reports_submit_form(struct req *r)
+{
+	/* the same intake; render_receipt and the router's error page see
+	 * r->route->html */
+	return api_reports_submit(r);
 }
 
 int api_reports_challenge(struct req *r)

@@ -93,6 +93,10 @@ const struct route routes[] = {
 	{ R("POST", "/api/v1/reports", api_reports_submit, CAP_PUBLIC), .intake = 1, .status = 201,
 	  .tag = "intake", .summary = "Submit a vulnerability report (no account needed): JSON, or"
 	  " multipart/form-data with files; 201 with a signed receipt once durably logged" },
+	{ R("POST", "/report", api_reports_submit_form, CAP_PUBLIC), .intake = 1, .html = 1,
+	  .status = 303, .tag = "intake", .summary = "The web report form (multipart/form-data, no"
+	  " script needed): like POST /api/v1/reports, answered 303 to /receipt/{status_token},"
+	  " errors as an HTML page" },
 	{ R("GET", "/api/v1/reports/challenge", api_reports_challenge, CAP_PUBLIC), .status = 200,
 	  .tag = "intake", .summary = "A proof-of-work challenge (when intake_pow_bits > 0)" },
 	{ R("GET", "/api/v1/receipts/{token}", api_receipt_status, CAP_PUBLIC), .status = 200,
@@ -162,6 +166,32 @@ const struct route routes[] = {
 	{ R("GET", "/api/v1/cases/{id}/dossier", api_case_dossier, CAP_CASES_READ), .status = 200,
 	  .tag = "cases", .summary = "The compliance dossier: timeline, clocks and their evidence,"
 	  " notifications, submissions", .query = "format:json (default) or html" },
+	{ R("GET", "/api/v1/cases/{id}/authority-report/submissions/{version}",
+	    api_case_submission_get, CAP_CASES_READ), .status = 200, .tag = "cases",
+	  .summary = "The exact content a submission (version 1, 2, ...) froze, its SHA-256 and"
+	  " the receipt-log payload that binds it" },
+	{ R("POST", "/api/v1/cases/{id}/cra-reports", api_case_cra_report, CAP_CASES_WRITE),
+	  .json_object_body = 1, .status = 201, .tag = "cases",
+	  .summary = "A CRA report {\"kind\",\"recipient\",\"override\":{\"reason\"}}: overseas"
+	  " without a coordinator's override is 409 rmsv_9_7_overseas; with one, flagged"
+	  " legal_review" },
+	{ R("POST", "/api/v1/cases/{id}/exports", api_case_export_request, CAP_CASES_WRITE),
+	  .json_object_body = 1, .status = 201, .tag = "cases",
+	  .summary = "Request an export of undisclosed details {\"recipient\",\"reason\"}"
+	  " (pending a second coordinator's approval; overseas guard)" },
+	{ R("POST", "/api/v1/exports/{id}/approve", api_export_approve, CAP_PUBLISH),
+	  .status = 200, .tag = "cases",
+	  .summary = "Approve an export (a coordinator other than the requester)" },
+	{ R("GET", "/api/v1/exports/{id}", api_export_get, CAP_CASES_READ), .status = 200,
+	  .tag = "cases", .summary = "An export: once approved, the case's details with a"
+	  " per-recipient watermark (audited)" },
+	{ R("GET", "/api/v1/teams", api_teams_list, CAP_CASES_READ), .status = 200,
+	  .tag = "cases", .summary = "Need-to-know teams and their members" },
+	{ R("POST", "/api/v1/teams", api_teams_create, CAP_USERS_ADMIN), .body = api_team_body,
+	  .status = 201, .tag = "cases", .summary = "Create a team (analysts see its cases)" },
+	{ R("POST", "/api/v1/teams/{id}/members", api_team_member_add, CAP_USERS_ADMIN),
+	  .body = api_team_member_body, .status = 200, .tag = "cases",
+	  .summary = "Add a member to a team" },
 	{ R("POST", "/api/v1/test/clock", api_test_clock, CAP_USERS_ADMIN),
 	  .body = api_test_clock_body, .status = 200, .tag = "operations",
 	  .summary = "Move this server's clock (only with test_clock = 1: scenario tests)" },
@@ -227,6 +257,95 @@ const struct route routes[] = {
 	  .query = "purl:a package URL;vers:a vers range (default: the purl's version, or all);"
 		   "advisory:an imported advisory id instead of purl and vers",
 	  .summary = "Affected product versions and the customers running them" },
+
+	/* the advisories we publish and the Art. 9 gate (issue 7; code: bulletins) */
+	{ R("POST", "/api/v1/cases/{id}/advisory", api_bulletin_draft, CAP_CASES_WRITE),
+	  .json_object_body = 1, .status = 201, .tag = "advisories",
+	  .summary = "Draft the case's advisory from the case (201), or a new revision of its draft"
+	  " (200); body: any field of PATCH, and \"vendor\"" },
+	{ R("GET", "/api/v1/advisories", api_bulletins_list, CAP_PUBLIC), .status = 200,
+	  .tag = "advisories", .query = "state:draft, scheduled, published or withdrawn (anonymous:"
+	  " published only);before:next_before of the previous page;limit:1-500 (50)",
+	  .summary = "Advisories, newest first: published ones for anyone, others with cases.read"
+	  " and need-to-know of the case" },
+	{ R("GET", "/api/v1/advisories/{token}", api_bulletin_get, CAP_PUBLIC), .status = 200,
+	  .tag = "advisories", .summary = "One advisory with its HTML per language and its"
+	  " revisions (unpublished: cases.read and need-to-know)" },
+	{ R("PATCH", "/api/v1/advisories/{token}", api_bulletin_patch, CAP_CASES_WRITE),
+	  .json_object_body = 1, .status = 200, .tag = "advisories",
+	  .summary = "A new revision of a draft or scheduled advisory with the given fields" },
+	{ R("GET", "/api/v1/advisories/{token}/gate", api_bulletin_gate, CAP_CASES_READ),
+	  .status = 200, .tag = "advisories", .summary = "Dry run of the Art. 9 publication gate:"
+	  " every rule with passed, basis, missing evidence and findings (logged)" },
+	{ R("POST", "/api/v1/advisories/{token}/publish", api_bulletin_publish, CAP_PUBLISH),
+	  .json_object_body = 1, .status = 200, .tag = "advisories",
+	  .summary = "Publish if every gate rule passes, else 409 gate_refused with the failed"
+	  " rules; {\"at\": RFC 3339} schedules (the gate runs again then); {\"cancel\": true}" },
+	{ R("POST", "/api/v1/advisories/{token}/approvals", api_bulletin_approve, CAP_PUBLISH),
+	  .json_object_body = 1, .status = 201, .tag = "advisories",
+	  .summary = "A coordinator other than the author approves the current revision"
+	  " (two_person) {\"comment\"}" },
+	{ R("POST", "/api/v1/advisories/{token}/review", api_bulletin_review, CAP_PUBLISH),
+	  .json_object_body = 1, .status = 201, .tag = "advisories",
+	  .summary = "Review: {\"attest\": true} (Art. 9(3), not the author) and/or"
+	  " {\"clear\": [finding ids]} of the current gate report" },
+	{ R("POST", "/api/v1/cases/{id}/early-release", api_bulletin_early_release, CAP_PUBLISH),
+	  .json_object_body = 1, .status = 201, .tag = "advisories",
+	  .summary = "Record early-release steps (Art. 9(1)) {\"step\",\"at\",\"ref\",\"note\"}"
+	  " or {\"steps\":[...]}: joint_assessment, report_miit, report_mps,"
+	  " authority_assessment" },
+	{ R("GET", "/api/v1/blackouts", api_blackouts_list, CAP_CASES_READ), .status = 200,
+	  .tag = "advisories", .query = "all:true to include windows that have ended",
+	  .summary = "Major-event blackout windows (Art. 9(6)) with their MPS consents" },
+	{ R("POST", "/api/v1/blackouts", api_blackouts_create, CAP_PUBLISH), .json_object_body = 1,
+	  .status = 201, .tag = "advisories",
+	  .summary = "Add a blackout window {\"name\",\"start\",\"end\",\"note\","
+	  "\"mps_consent\"}" },
+	{ R("POST", "/api/v1/blackouts/{id}/consents", api_blackout_consent, CAP_PUBLISH),
+	  .json_object_body = 1, .status = 201, .tag = "advisories",
+	  .summary = "Record MPS consent to publish in a window {\"ref\",\"at\",\"advisory\"}"
+	  " (no advisory: any)" },
+
+	/* rewards for reporters, Art. 7(4) (issue 7) */
+	{ R("GET", "/api/v1/reward-policy", api_reward_policy_get, CAP_CASES_READ), .status = 200,
+	  .tag = "rewards", .query = "version:an older version (default: the latest)",
+	  .summary = "The reward policy: amount ranges by GB/T 30279 grade (and CVSS band)" },
+	{ R("PUT", "/api/v1/reward-policy", api_reward_policy_put, CAP_CASES_WRITE),
+	  .json_object_body = 1, .status = 200, .tag = "rewards",
+	  .summary = "A new version of the reward policy {\"currency\",\"ranges\":[{\"grade\","
+	  "\"cvss_severity\",\"min\",\"max\"}],\"note\",\"change_note\"} (admin, coordinator)" },
+	{ R("GET", "/api/v1/reward-policy/history", api_reward_policy_history, CAP_CASES_READ),
+	  .status = 200, .tag = "rewards", .summary = "Every version of the reward policy, newest"
+	  " first" },
+	{ R("POST", "/api/v1/cases/{id}/rewards", api_case_reward_propose, CAP_CASES_WRITE),
+	  .json_object_body = 1, .status = 201, .tag = "rewards",
+	  .summary = "Propose a reward {\"reporter\",\"amount\",\"currency\",\"reason\"} for a"
+	  " reporter of the case; outside the policy's range needs a reason and a coordinator (409"
+	  " names what is missing)" },
+	{ R("GET", "/api/v1/rewards", api_rewards_list, CAP_CASES_READ), .status = 200,
+	  .tag = "rewards", .summary = "Reward decisions one may see, newest first",
+	  .query = "state:proposed, approved, paid or rejected;case:a case id;reporter:a user id,"
+		   " user:N or report:N;cursor:next_cursor of the previous page;limit:1-500 (50)" },
+	{ R("GET", "/api/v1/rewards/ledger.csv", api_rewards_ledger, CAP_CASES_READ),
+	  .status = 200, .tag = "rewards", .query = "state:a state;case:a case id;reporter:as for"
+	  " the list", .summary = "The reward ledger as RFC 4180 CSV (UTF-8 with BOM; times in UTC"
+	  " and Asia/Shanghai; audited export)" },
+	{ R("GET", "/api/v1/rewards/mine", api_rewards_mine, CAP_REPORTS_OWN), .status = 200,
+	  .tag = "rewards", .query = "cursor:next_cursor;limit:1-500 (50)",
+	  .summary = "A reporter's own approved and paid rewards" },
+	{ R("GET", "/api/v1/rewards/{id}", api_reward_get, CAP_CASES_READ), .status = 200,
+	  .tag = "rewards", .summary = "One reward decision with its history" },
+	{ R("POST", "/api/v1/rewards/{id}/approve", api_reward_approve, CAP_CASES_WRITE),
+	  .status = 200, .tag = "rewards",
+	  .summary = "Approve a proposed reward (a coordinator other than the proposer); body"
+	  " optional {\"note\"}" },
+	{ R("POST", "/api/v1/rewards/{id}/paid", api_reward_paid, CAP_CASES_WRITE),
+	  .status = 200, .tag = "rewards",
+	  .summary = "Record the payment of an approved reward {\"reference\",\"paid_at\"}"
+	  " (admin, coordinator)" },
+	{ R("POST", "/api/v1/rewards/{id}/reject", api_reward_reject, CAP_CASES_WRITE),
+	  .status = 200, .tag = "rewards",
+	  .summary = "Reject a proposed or approved reward {\"reason\"} (admin, coordinator)" },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -47,12 +47,15 @@ struct route {
 	/* The body is a JSON object the handler checks itself (fields that depend
 	 * on each other, like a case's); the router only parses it. */
 	int json_object_body;
+	/* Browsers post HTML forms here: errors are answered as an HTML page
+	 * (static_error_page) rather than JSON. */
+	int html;
 };
 
 extern const struct route routes[];
 extern const size_t routes_count;
 
-#define REQ_MAX_HEADERS 8
+#define REQ_MAX_HEADERS 12
 #define ROUTE_TOKEN_LEN 96
 
 struct req {

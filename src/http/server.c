@@ -21,6 +21,7 @@
 #include "http/metrics.h"
 #include "http/ratelimit.h"
 #include "http/route.h"
+#include "http/static.h"
 #include "rules/securitytxt.h"
 #include "service/intake.h"
 #include "service/pgp.h"
@@ -42,6 +43,22 @@ static void add_header(struct MHD_Response *resp, const char *name, const char *
 	MHD_add_response_header(resp, name, value);
 }
 
+/* Whether r's errors are answered as HTML: its route takes browser forms
+ * (looked up here too for a refusal made before the router ran). */
+static int html_errors(const struct req *r)
+{
+	int64_t id;
+	char token[ROUTE_TOKEN_LEN], allow[8];
+	int known, i;
+
+	if (r->app->web == NULL)
+		return 0;
+	if (r->route_index >= 0)
+		return routes[r->route_index].html;
+	i = route_match(r->method, r->path, &id, token, &known, allow, sizeof(allow));
+	return i >= 0 && routes[i].html;
+}
+
 /* Turn r's reply (or error) into an MHD response and queue it. */
 static enum MHD_Result send_reply(struct req *r)
 {
@@ -49,8 +66,17 @@ static enum MHD_Result send_reply(struct req *r)
 	char *body;
 	size_t len;
 	enum MHD_Result ret;
+	int own_cache = 0;
 
-	if (r->err.code != ERR_NONE) {
+	if (r->err.code != ERR_NONE && html_errors(r)) {
+		/* a browser posted a form: an error page, not JSON */
+		json_decref(r->reply);
+		r->reply = NULL;
+		free(r->text);
+		r->text = NULL;
+		static_error_page(r);
+	}
+	if (r->err.code != ERR_NONE && r->text == NULL) {
 		json_decref(r->reply);
 		free(r->text);
 		r->text = NULL;
@@ -83,9 +109,21 @@ static enum MHD_Result send_reply(struct req *r)
 		add_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
 	add_header(resp, "X-Request-Id", r->request_id);
 	add_header(resp, "X-Content-Type-Options", "nosniff");
-	add_header(resp, "Cache-Control", "no-store");
-	for (int i = 0; i < r->nheaders; i++)
+	for (int i = 0; i < r->nheaders; i++) {
 		add_header(resp, r->headers[i].name, r->headers[i].value);
+		own_cache |= strcmp(r->headers[i].name, "Cache-Control") == 0;
+	}
+	if (!own_cache)
+		add_header(resp, "Cache-Control", "no-store");
+	if (r->content_type != NULL && strncmp(r->content_type, "text/html", 9) == 0) {
+		/* every HTML reply: the UI's own pages get the strict policy, other
+		 * documents (printable reports with inline style) no script at all */
+		add_header(resp, "Content-Security-Policy",
+			   r->route_index < 0 || routes[r->route_index].html ? STATIC_CSP
+									     : STATIC_CSP_DOCUMENT);
+		add_header(resp, "Referrer-Policy", "no-referrer");
+		add_header(resp, "X-Frame-Options", "DENY");
+	}
 	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -167,6 +205,9 @@ static int dispatch(struct req *r)
 	r->route_index = route_match(r->method, r->path, &r->path_id, r->path_token, &path_known, allow,
 				     sizeof(allow));
 	if (r->route_index < 0) {
+		/* the web UI's pages and assets (GET and HEAD) */
+		if (static_serve(r))
+			return 0;
 		if (path_known) {
 			req_header(r, "Allow", allow);
 			err_set(&e, ERR_METHOD, "method %s is not allowed on \"%s\"; use %s",
@@ -569,6 +610,21 @@ static void load_pgp_key(struct app *app)
 	pgp_close(p);
 }
 
+/* The web UI from web_dir, or else the source tree's web/.  A web_dir that
+ * cannot be read is an error; a missing source tree only means no UI. */
+static int load_web(struct app *app, struct err *e)
+{
+	const char *dir = app->in->cfg.web_dir[0] ? app->in->cfg.web_dir : VULNFLOW_SOURCE_WEB_DIR;
+	struct err why = ERR_INIT;
+
+	if (static_open(&app->web, dir, &why) == 0)
+		return 0;
+	if (app->in->cfg.web_dir[0])
+		return err_set(e, ERR_USAGE, "web_dir: %s", why.msg);
+	fprintf(stderr, "vulnflow: no web UI: %s\n", why.msg);
+	return 0;
+}
+
 int server_start(struct server **out, struct instance *in, const struct server_services *sv,
 		 struct err *e)
 {
@@ -610,7 +666,16 @@ int server_start(struct server **out, struct instance *in, const struct server_s
 	s->app.log = accesslog_start(STDERR_FILENO);
 	s->app.intake = intake;
 	s->app.cases = sv->cases;
+	s->app.bulletins = sv->bulletins;
 	load_pgp_key(&s->app);
+	if (load_web(&s->app, e) < 0) {
+		metrics_free(s->app.metrics);
+		accesslog_stop(s->app.log);
+		free(s->app.openapi);
+		free(s->app.pgp_key);
+		free(s);
+		return -1;
+	}
 	if (intake != NULL) {
 		unsigned char key[32];
 
@@ -631,6 +696,7 @@ int server_start(struct server **out, struct instance *in, const struct server_s
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 				MHD_OPTION_END);
 	if (s->d == NULL) {
+		static_close(s->app.web);
 		ratelimit_free(s->app.intake_rl);
 		pow_free(s->app.pow);
 		metrics_free(s->app.metrics);
@@ -671,6 +737,7 @@ void server_stop(struct server *s)
 		nanosleep(&ms, NULL);
 	}
 	MHD_stop_daemon(s->d);
+	static_close(s->app.web);
 	free(s->app.pgp_key);
 	ratelimit_free(s->app.intake_rl);
 	pow_free(s->app.pow);

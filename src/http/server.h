@@ -12,8 +12,10 @@ struct metrics;
 struct accesslog;
 struct intake;
 struct cases;
+struct bulletins;
 struct pow;
 struct ratelimit;
+struct static_site;
 
 /* What every handler can reach. */
 struct app {
@@ -31,8 +33,10 @@ struct app {
 	/* intake (NULL when the server runs without it, in some tests) */
 	struct intake *intake;
 	struct cases *cases;           /* NULL when the server runs without it */
+	struct bulletins *bulletins;   /* our advisories (issue 7); NULL: their routes answer 503 */
 	struct ratelimit *intake_rl;   /* NULL: no rate limit */
 	struct pow *pow;               /* NULL: no proof of work asked */
+	struct static_site *web;       /* the web UI (static.h), or NULL without one */
 	char *pgp_key;                 /* the organisation's armored public key, or NULL */
 	char pgp_fpr[65];              /* its fingerprint, "" if none */
 	_Atomic int stopping;          /* server_stop() began: intake refuses new work */
@@ -46,6 +50,7 @@ struct server;
 struct server_services {
 	struct intake *intake;
 	struct cases *cases;
+	struct bulletins *bulletins;
 };
 
 int server_start(struct server **out, struct instance *in, const struct server_services *sv,

@@ -14,10 +14,13 @@
 
 /* ---- errors ------------------------------------------------------------- */
 
-/* Where a message comes from: 'purl "INPUT"' or 'purl parts'. */
+/* Where a message comes from: 'purl "INPUT"' (input, n bytes, quoted only
+ * when a message is made) or 'purl parts' (input NULL). */
 struct ctx {
 	char subject[96];
 	struct err *e;
+	const char *input;
+	size_t n;
 };
 
 /* Copy n bytes of untrusted text into buf for a message: printable ASCII as
@@ -58,6 +61,12 @@ static int fail(struct ctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	if (c->input != NULL) {
+		char shown[sizeof(c->subject) - 8];
+
+		snprintf(c->subject, sizeof(c->subject), "purl \"%s\"",
+			 quote(shown, sizeof(shown), c->input, c->n));
+	}
 	return err_set(c->e, ERR_INVALID, "%s: %s", c->subject, what);
 }
 
@@ -216,10 +225,19 @@ static uint32_t lower_cp(uint32_t c)
 static void lower_in_place(char **s)
 {
 	const unsigned char *u = (const unsigned char *)*s;
-	size_t n = strlen(*s), i = 0;
+	size_t n = 0, i = 0;
 	struct buf b;
 	uint32_t cp;
 
+	while (u[n] != '\0' && u[n] < 0x80)
+		n++;
+	if (u[n] == '\0') {	/* ASCII: in place */
+		for (char *t = *s; *t != '\0'; t++)
+			if (*t >= 'A' && *t <= 'Z')
+				*t = (char)(*t + 32);
+		return;
+	}
+	n += strlen(*s + n);
 	buf_init(&b, n * 2 + 1);
 	while (i < n) {
 		if (utf8_next(u, n, &i, &cp) < 0)
@@ -284,7 +302,12 @@ static void encode(struct buf *b, const char *s, int keep_slash)
 		char t[3];
 
 		if (is_plain(ch) || (keep_slash && ch == '/')) {
-			buf_add(b, s, 1);
+			const char *run = s;	/* the run of characters kept as they are */
+
+			while (s[1] != '\0' &&
+			       (is_plain((unsigned char)s[1]) || (keep_slash && s[1] == '/')))
+				s++;
+			buf_add(b, run, (size_t)(s - run + 1));
 			continue;
 		}
 		t[0] = '%';
@@ -296,6 +319,26 @@ static void encode(struct buf *b, const char *s, int keep_slash)
 
 /* ---- segments ------------------------------------------------------------- */
 
+/* Whether s, a '/'-separated list, has no empty segment (and, when dot is
+ * set, no '.' or '..' segment): clean_segments() would leave it as it is. */
+static int segments_clean(const char *s, int dot)
+{
+	const char *p = s;
+
+	if (*p == '\0')
+		return 0;
+	for (;;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (dot && p[0] == '.' && (n == 1 || (n == 2 && p[1] == '.'))))
+			return 0;
+		p += n;
+		if (*p == '\0')
+			return 1;
+		p++;
+	}
+}
+
 /* Rewrite *s, a '/'-separated list, without empty segments (and without '.'
  * and '..' when dot is set); *s becomes NULL when nothing is left. */
 static void clean_segments(char **s, int dot)
@@ -304,6 +347,8 @@ static void clean_segments(char **s, int dot)
 	const char *p;
 
 	if (*s == NULL)
+		return;
+	if (segments_clean(*s, dot))
 		return;
 	buf_init(&b, strlen(*s) + 1);
 	for (p = *s; *p != '\0';) {
@@ -680,7 +725,7 @@ static const struct type_rule type_rules[] = {
 static const struct type_rule *rule_for(const char *type)
 {
 	for (size_t i = 0; i < sizeof(type_rules) / sizeof(type_rules[0]); i++)
-		if (strcmp(type_rules[i].type, type) == 0)
+		if (type_rules[i].type[0] == type[0] && strcmp(type_rules[i].type, type) == 0)
 			return &type_rules[i];
 	return NULL;
 }
@@ -810,13 +855,12 @@ static int emit(struct ctx *c, const struct purl *p, char **out)
 
 /* ---- API ------------------------------------------------------------------- */
 
-/* Messages about the input s name it: 'purl "pkg:..."'. */
+/* Messages about the input s name it: 'purl "pkg:..."' (made by fail()). */
 static void subject_input(struct ctx *c, struct err *e, const char *s, size_t n)
 {
-	char shown[sizeof(c->subject) - 8];
-
 	c->e = e;
-	snprintf(c->subject, sizeof(c->subject), "purl \"%s\"", quote(shown, sizeof(shown), s, n));
+	c->input = s;
+	c->n = n;
 }
 
 /* The qualifiers string (n bytes at s, after '?'): '&'-separated key=value
@@ -942,7 +986,7 @@ int purl_build(char **out, const struct purl *parts, struct err *e)
 				 parts->subpath };
 	const char *names[] = { "type", "namespace", "name", "version", "subpath" };
 	struct purl *p = NULL;
-	struct ctx c = { "purl parts", e };
+	struct ctx c = { "purl parts", e, NULL, 0 };
 	int ret = -1;
 
 	*out = NULL;

@@ -19,7 +19,7 @@ static const char *const known[] = {
 	"title", "role", "learned_at", "reason", "assignee_id", "actively_exploited", "products",
 	"upstream", "technical", "harm", "scope", "remediation", "workarounds", "cvss_vector",
 	"gbt_vector", "gbt_class", "cwe", "ids", "fix_available_at", "decided_not_to_publish",
-	NULL
+	"team_id", NULL
 };
 
 static int text_field(json_t *v, const char *name, long min, long max, const char **out,
@@ -261,6 +261,13 @@ int case_apply_tracked(struct cases *cs, struct case_data *d, json_t *body, int 
 			return err_set(e, ERR_INVALID, "\"assignee_id\" must be a user id or null");
 		d->assignee_id = json_is_null(v) ? 0 : json_integer_value(v);
 		changed_add(changed, "assignee_id");
+	}
+	if ((v = json_object_get(body, "team_id"))) {
+		/* need-to-know (Art. 11): the team's analysts see the case */
+		if (!json_is_null(v) && (!json_is_integer(v) || json_integer_value(v) <= 0))
+			return err_set(e, ERR_INVALID, "\"team_id\" must be a team id or null");
+		d->team_id = json_is_null(v) ? 0 : json_integer_value(v);
+		changed_add(changed, "team_id");
 	}
 	if ((v = json_object_get(body, "actively_exploited"))) {
 		if (!json_is_boolean(v))

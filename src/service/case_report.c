@@ -16,7 +16,9 @@
 #include "service/instance.h"
 #include "service/intake.h"
 #include "service/mail_out.h"
+#include "service/webhook.h"
 #include "store/store_case.h"
+#include "store/store_case_more.h"
 #include "store/store_party.h"
 
 /* ---- the report's content ---- */
@@ -41,6 +43,7 @@ static int take_org(void *arg, const struct org *o)
 
 struct notes {
 	json_t *arr;
+	int parties_only;              /* upstream/downstream/CRA only (not reporter updates) */
 };
 
 static int note_json(void *arg, const struct notification_row *n, struct err *e)
@@ -49,6 +52,10 @@ static int note_json(void *arg, const struct notification_row *n, struct err *e)
 	json_t *o = json_object();
 
 	(void)e;
+	if (ns->parties_only && strcmp(n->kind, "reporter") == 0) {
+		json_decref(o);
+		return 0;
+	}
 	json_object_set_new(o, "id", json_integer(n->id));
 	json_object_set_new(o, "kind", json_string(n->kind));
 	json_object_set_new(o, "recipient", json_string(n->recipient_name));
@@ -62,6 +69,15 @@ static int note_json(void *arg, const struct notification_row *n, struct err *e)
 	json_object_set_new(o, "created_at", case_time_json(n->created_at));
 	json_object_set_new(o, "sent_at", case_time_json(n->sent_at));
 	json_object_set_new(o, "sent_at_local", case_time_local_json(n->sent_at));
+	if (n->detail && strcmp(n->detail, "{}") != 0) {
+		json_error_t je;
+		json_t *dt = json_loads(n->detail, 0, &je);
+
+		/* the evidence of the channel: webhook delivery, reporter mail, override */
+		if (json_is_object(dt))
+			json_object_update(o, dt);
+		json_decref(dt);
+	}
 	json_array_append_new(ns->arr, o);
 	return 0;
 }
@@ -89,7 +105,7 @@ static int report_content(struct cases *cs, struct db_conn *c, const struct case
 			  json_t **out, struct err *e)
 {
 	struct first_org org = { "", "", 0 };
-	struct notes ns = { json_array() };
+	struct notes ns = { json_array(), 1 };
 	json_t *o, *vuln, *grade, *type, *rem, *up, *reports = json_array();
 	struct cwe_entry ce;
 	enum case_state st;
@@ -321,7 +337,7 @@ int cases_authority_report(struct cases *cs, const struct case_actor *a, int64_t
 		return -1;
 	if (case_load(cs, c, id, 0, &d, e) < 0)
 		goto out;
-	if (case_visible(a, &d, e) == 0 && report_content(cs, c, &d, &r, e) == 0 &&
+	if (case_visible(c, a, &d, e) == 0 && report_content(cs, c, &d, &r, e) == 0 &&
 	    audit_record(c, &a->a, "case.authority_report.read", "case", id, NULL, e) == 0)
 		rc = 0;
 	case_data_free(&d);
@@ -411,7 +427,7 @@ int cases_authority_submit(struct cases *cs, const struct case_actor *a, int64_t
 		return -1;
 	if (case_load(cs, c, id, 1, &d, e) < 0)
 		return case_tx_end(c, -1, e);
-	if (case_visible(a, &d, e) < 0 || report_content(cs, c, &d, &content, e) < 0 ||
+	if (case_visible(c, a, &d, e) < 0 || report_content(cs, c, &d, &content, e) < 0 ||
 	    store_authority_submissions(c, id, sub_json, &sl, e) < 0)
 		goto fail1;
 	text = json_dumps(content, JSON_COMPACT | JSON_SORT_KEYS);
@@ -518,6 +534,12 @@ static int party_recipient(void *arg, const struct party_row *p, struct err *e)
 			json_object_set(r, "email", json_object_get(ct, "email"));
 			break;
 		}
+	/* the first contact with a webhook {"url","secret_ref"} gets it too */
+	json_array_foreach(contacts, i, ct)
+		if (json_is_object(json_object_get(ct, "webhook"))) {
+			json_object_set(r, "webhook", json_object_get(ct, "webhook"));
+			break;
+		}
 	json_decref(contacts);
 	return 0;
 }
@@ -561,6 +583,39 @@ static int resolve_recipients(struct db_conn *c, json_t *in, json_t **out, struc
 	return 0;
 }
 
+static void details_free(char **details, size_t n)
+{
+	for (size_t i = 0; details && i < n; i++)
+		free(details[i]);
+	free(details);
+}
+
+int case_webhook_check(json_t *wh, size_t i, struct err *e)
+{
+	const char *url = json_string_value(json_object_get(wh, "url"));
+	const char *ref = json_string_value(json_object_get(wh, "secret_ref"));
+	struct err we = ERR_INIT;
+
+	if (!json_is_object(wh))
+		return err_set(e, ERR_INVALID, "\"recipients[%zu].webhook\" must be an object"
+			       " {\"url\",\"secret_ref\"}", i);
+	if (webhook_url_check(url, &we) < 0 || webhook_secret_ref_check(ref, &we) < 0)
+		return err_set(e, ERR_INVALID, "recipients[%zu]: %s", i, we.msg);
+	return 0;
+}
+
+json_t *case_webhook_evidence(const struct webhook_result *wr, const char *url)
+{
+	return json_pack("{s:s,s:s?,s:I,s:o,s:o,s:i,s:b,s:s?,s:s?,s:o}", "url", url,
+			 "delivery_id", wr->delivery_id[0] ? wr->delivery_id : NULL, "timestamp",
+			 (json_int_t)wr->timestamp, "sent_at", case_time_json(wr->sent_at),
+			 "http_status", wr->http_status ? json_integer(wr->http_status) : json_null(),
+			 "attempts", wr->delivery_id[0] ? 1 : 0, "delivered", wr->delivered,
+			 "response_sha256", wr->response_sha256[0] ? wr->response_sha256 : NULL,
+			 "error", wr->error[0] ? wr->error : NULL, "acknowledged_at",
+			 wr->delivered ? case_time_json(wr->sent_at) : json_null());
+}
+
 int cases_notify(struct cases *cs, const struct case_actor *a, int64_t id, json_t *body,
 		 json_t **out, struct err *e)
 {
@@ -568,7 +623,7 @@ int cases_notify(struct cases *cs, const struct case_actor *a, int64_t id, json_
 	const char *message = json_string_value(json_object_get(body, "message"));
 	json_t *recips = json_object_get(body, "recipients"), *r, *results = NULL, *resolved = NULL;
 	struct notification_row *rows = NULL;
-	char (*msgids)[256] = NULL, (*errors)[256] = NULL;
+	char (*msgids)[256] = NULL, (*errors)[256] = NULL, **details = NULL;
 	int64_t first_sent = 0;
 	struct mail_out_config mc = { cs->in->cfg.smtp_url, cs->in->cfg.smtp_from, NULL,
 				      cs->in->cfg.smtp_user, cs->in->cfg.smtp_password, 60 };
@@ -616,6 +671,9 @@ int cases_notify(struct cases *cs, const struct case_actor *a, int64_t id, json_
 			err_set(e, ERR_INVALID, "\"recipients[%zu].email\" is not an address", i);
 			goto bad;
 		}
+		if (json_object_get(r, "webhook") != NULL &&
+		    case_webhook_check(json_object_get(r, "webhook"), i, e) < 0)
+			goto bad;
 	}
 	if (message && strlen(message) > 100000) {
 		err_set(e, ERR_INVALID, "\"message\" is too long");
@@ -625,17 +683,16 @@ int cases_notify(struct cases *cs, const struct case_actor *a, int64_t id, json_
 	if (db_acquire(cs->in->db, &c, 5000, e) < 0)
 		goto bad;
 	rc = case_load(cs, c, id, 0, &d, e);
+	if (rc == 0 && (rc = case_visible(c, a, &d, e)) < 0)
+		case_data_free(&d);
 	db_release(c);
 	if (rc < 0)
 		goto bad;
 	rc = -1;
-	if (case_visible(a, &d, e) < 0) {
-		case_data_free(&d);
-		goto bad;
-	}
 	rows = xcalloc(json_array_size(recips), sizeof(*rows));
 	msgids = xcalloc(json_array_size(recips), sizeof(*msgids));
 	errors = xcalloc(json_array_size(recips), sizeof(*errors));
+	details = xcalloc(json_array_size(recips), sizeof(*details));
 	json_array_foreach(recips, i, r) {
 		struct notification_row *n = &rows[i];
 		const char *country = json_string_value(json_object_get(r, "country"));
@@ -677,6 +734,46 @@ int cases_notify(struct cases *cs, const struct case_actor *a, int64_t id, json_
 			n->status = "recorded";
 			n->sent_at = now;
 		}
+		/* a webhook too: signed, its answer kept as evidence */
+		if (strcmp(n->status, "refused") != 0 && json_object_get(r, "webhook")) {
+			json_t *wh = json_object_get(r, "webhook"), *ev;
+			struct webhook_result wr;
+			struct err we = ERR_INIT;
+			json_t *payload = json_pack("{s:s,s:s,s:I,s:s,s:s,s:s?}", "event",
+						    "case.notification", "kind", kind, "case_id",
+						    (json_int_t)id, "title", d.title, "recipient",
+						    n->recipient_name, "message", message);
+			char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
+
+			json_decref(payload);
+			if (webhook_deliver(&wr, cs->in->cfg.dir,
+					    json_string_value(json_object_get(wh, "url")),
+					    json_string_value(json_object_get(wh, "secret_ref")), text,
+					    strlen(text), 10, &we) < 0) {
+				snprintf(wr.error, sizeof(wr.error), "%s", we.msg);
+				wr.sent_at = time_now_us();
+			}
+			free(text);
+			ev = json_pack("{s:o}", "webhook",
+				       case_webhook_evidence(&wr,
+							     json_string_value(json_object_get(wh, "url"))));
+			details[i] = json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS);
+			json_decref(ev);
+			if (!email || strcmp(n->status, "recorded") == 0) {
+				/* the webhook is the channel: its result is the notice's */
+				n->sent_at = wr.delivered ? wr.sent_at : 0;
+				n->status = wr.delivered ? "sent" : "failed";
+				n->code = wr.delivered ? NULL : "webhook_failed";
+				snprintf(msgids[i], sizeof(msgids[i]), "%s", wr.delivery_id);
+				n->message_id = msgids[i][0] ? msgids[i] : NULL;
+			} else if (!wr.delivered) {
+				n->status = "failed";
+				n->code = "webhook_failed";
+			}
+			if (!wr.delivered)
+				snprintf(errors[i], sizeof(errors[i]), "webhook: %.200s", wr.error);
+			n->detail = details[i];
+		}
 		if (n->sent_at && (first_sent == 0 || n->sent_at < first_sent))
 			first_sent = n->sent_at;
 	}
@@ -701,6 +798,13 @@ int cases_notify(struct cases *cs, const struct case_actor *a, int64_t id, json_
 						"country", n->country, "status", n->status, "code",
 						n->code, "message_id", n->message_id, "error",
 						strcmp(n->status, "failed") == 0 ? errors[i] : NULL));
+		if (details[i]) {
+			json_error_t je;
+			json_t *dt = json_loads(details[i], 0, &je);
+
+			json_object_update(json_array_get(results, json_array_size(results) - 1), dt);
+			json_decref(dt);
+		}
 		if (n->code && strcmp(n->code, "rmsv_9_7_overseas") == 0 &&
 		    audit_record(c, &a->a, "case.share.refused", "case", id,
 				 json_pack("{s:s,s:s,s:s}", "recipient", n->recipient_name, "country",
@@ -730,12 +834,14 @@ done:
 	free(rows);
 	free(msgids);
 	free(errors);
+	details_free(details, json_array_size(recips));
 	json_decref(resolved);
 	return case_tx_end(c, rc, e);
 bad:
 	free(rows);
 	free(msgids);
 	free(errors);
+	details_free(details, json_array_size(recips));
 	json_decref(resolved);
 	return -1;
 }
@@ -764,15 +870,31 @@ static int timeline_json(void *arg, const struct case_event_row *ev, struct err 
 	return 0;
 }
 
+static int export_row_json(void *arg, const struct case_export_row *x, struct err *e)
+{
+	(void)e;
+	json_array_append_new(arg, json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:o}", "id",
+					     (json_int_t)x->id, "status", x->status, "recipient",
+					     x->recipient_name, "country", x->recipient_country,
+					     "reason", x->reason, "requested_by",
+					     (json_int_t)x->requested_by, "requested_at",
+					     case_time_json(x->requested_at), "approved_by",
+					     x->approved_by ? json_integer(x->approved_by)
+							    : json_null(),
+					     "approved_at", case_time_json(x->approved_at),
+					     "first_fetched_at", case_time_json(x->fetched_at)));
+	return 0;
+}
+
 int cases_dossier(struct cases *cs, const struct case_actor *a, int64_t id, const char *format,
 		  json_t **out, char **text, struct err *e)
 {
 	struct case_data d;
 	struct db_conn *c;
-	struct notes ns = { json_array() };
+	struct notes ns = { json_array(), 0 };
 	struct sub_list sl = { json_array(), 0, "" };
 	struct clock_status *st = NULL;
-	json_t *timeline = json_array(), *o = NULL;
+	json_t *timeline = json_array(), *o = NULL, *exports = json_array();
 	size_t n = 0;
 	int rc = -1;
 
@@ -782,6 +904,7 @@ int cases_dossier(struct cases *cs, const struct case_actor *a, int64_t id, cons
 		json_decref(ns.arr);
 		json_decref(sl.arr);
 		json_decref(timeline);
+		json_decref(exports);
 		return err_setn(e, ERR_INVALID, "invalid_parameter", "\"format\" must be json or html");
 	}
 	if (case_tx_begin(cs, &c, e) < 0)
@@ -790,12 +913,19 @@ int cases_dossier(struct cases *cs, const struct case_actor *a, int64_t id, cons
 		case_tx_end(c, -1, e);
 		goto free_all;
 	}
-	if (case_visible(a, &d, e) == 0 && store_case_events(c, id, timeline_json, timeline, e) == 0 &&
+	if (case_visible(c, a, &d, e) == 0 && store_case_events(c, id, timeline_json, timeline, e) == 0 &&
+	    store_exports(c, id, export_row_json, exports, e) == 0 &&
 	    store_notifications(c, id, note_json, &ns, e) == 0 &&
 	    store_authority_submissions(c, id, sub_json, &sl, e) == 0 &&
 	    case_clocks_eval(cs, c, &d, time_now_us(), &st, &n, e) == 0 &&
 	    audit_record(c, &a->a, "case.dossier.read", "case", id, NULL, e) == 0) {
 		o = case_summary_json(&d);
+		/* Art. 9(7) overrides flag the case for legal review */
+		json_object_set(o, "legal_review", json_object_get(d.details, "legal_review")
+							   ? json_object_get(d.details, "legal_review")
+							   : json_null());
+		json_object_set_new(o, "exports", exports);
+		exports = NULL;
 		json_object_set_new(o, "clocks", case_clocks_json(cs, st, n));
 		json_object_set(o, "timeline", timeline);
 		json_object_set(o, "notifications", ns.arr);
@@ -809,6 +939,7 @@ free_all:
 	json_decref(timeline);
 	json_decref(ns.arr);
 	json_decref(sl.arr);
+	json_decref(exports);
 	if (rc < 0) {
 		json_decref(o);
 		return -1;
@@ -825,9 +956,16 @@ free_all:
 			     " #444;padding:.3em}</style></head><body>\n<h1>合规档案 / Compliance dossier"
 			     "</h1>\n<h2>");
 		html_escape(&b, json_string_value(json_object_get(o, "title")));
-		buf_addf(&b, " (case %lld)</h2>\n<h3>义务时钟 / Clocks</h3>\n<table><tr><th>id</th>"
-			     "<th>state</th><th>due (Asia/Shanghai)</th><th>met by event</th></tr>\n",
-			 (long long)id);
+		buf_addf(&b, " (case %lld)</h2>\n", (long long)id);
+		if (json_is_object(json_object_get(o, "legal_review"))) {
+			buf_adds(&b, "<p><strong>需法务审查 / Flagged for legal review</strong> (Art. 9(7)"
+				     " override): ");
+			html_escape(&b, str_or(json_object_get(json_object_get(o, "legal_review"),
+							       "reason"), ""));
+			buf_adds(&b, "</p>\n");
+		}
+		buf_adds(&b, "<h3>义务时钟 / Clocks</h3>\n<table><tr><th>id</th>"
+			     "<th>state</th><th>due (Asia/Shanghai)</th><th>met by event</th></tr>\n");
 		json_array_foreach(json_object_get(o, "clocks"), i, x) {
 			buf_adds(&b, "<tr><td>");
 			html_escape(&b, str_or(json_object_get(x, "id"), ""));
@@ -872,7 +1010,7 @@ free_all:
 struct due_clock {
 	int64_t case_id;
 	char clock_id[64];
-	int64_t due_at, point;
+	int64_t trigger_at, due_at, point;
 };
 
 struct due_list {
@@ -889,6 +1027,7 @@ static int take_due(void *arg, const struct case_clock_row *r, struct err *e)
 		l->items[l->n].case_id = r->case_id;
 		snprintf(l->items[l->n].clock_id, sizeof(l->items[l->n].clock_id), "%s", r->clock_id);
 		l->items[l->n].due_at = r->due_at;
+		l->items[l->n].trigger_at = r->trigger_at;
 		l->items[l->n].point = r->next_escalation_at;
 		l->n++;
 	}
@@ -914,6 +1053,33 @@ static int take_coordinator(void *arg, const struct user *u)
 	return 0;
 }
 
+/* Deliver one escalation to the configured webhook; its evidence. */
+static json_t *escalation_webhook(struct cases *cs, const struct due_clock *dc, int64_t now)
+{
+	struct webhook_result wr;
+	struct err we = ERR_INIT;
+	int64_t span = dc->due_at - dc->trigger_at;
+	json_t *p = json_pack("{s:s,s:I,s:s,s:o,s:o,s:o,s:i,s:b}", "event", "clock.escalation",
+			      "case_id", (json_int_t)dc->case_id, "clock", dc->clock_id, "due_at",
+			      case_time_json(dc->due_at), "due_at_local",
+			      case_time_local_json(dc->due_at), "point", case_time_json(dc->point),
+			      "percent", span > 0 ? (int)((dc->point - dc->trigger_at) * 100 / span)
+						  : 100, "overdue", now > dc->due_at);
+	char *text = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+
+	json_decref(p);
+	if (webhook_deliver(&wr, cs->in->cfg.dir, cs->in->cfg.escalation_webhook_url,
+			    cs->in->cfg.escalation_webhook_secret_ref, text, strlen(text), 10,
+			    &we) < 0) {
+		snprintf(wr.error, sizeof(wr.error), "%s", we.msg);
+		wr.sent_at = time_now_us();
+	}
+	if (!wr.delivered)
+		fprintf(stderr, "vulnflow: escalation webhook: %s\n", wr.error);
+	free(text);
+	return case_webhook_evidence(&wr, cs->in->cfg.escalation_webhook_url);
+}
+
 int cases_escalate(struct cases *cs, int64_t now, int *sent, struct err *e)
 {
 	struct due_list dl = { .n = 0 };
@@ -935,6 +1101,7 @@ int cases_escalate(struct cases *cs, int64_t now, int *sent, struct err *e)
 		struct due_clock *dc = &dl.items[i];
 		struct case_data d;
 		char subject[512], body[1024], due[TIMEFMT_LEN];
+		json_t *wh = NULL;
 		int ok = 0;
 
 		if (case_tx_begin(cs, &c, e) < 0)
@@ -966,10 +1133,14 @@ int cases_escalate(struct cases *cs, int64_t now, int *sent, struct err *e)
 			} else {
 				fprintf(stderr, "vulnflow: escalation: %s", body);
 			}
+			/* the configured webhook too (ids and times only, no details) */
+			if (cs->in->cfg.escalation_webhook_url[0])
+				wh = escalation_webhook(cs, dc, now);
 			/* the event records the point, so the next recompute moves on */
 			if (case_event(c, &sys, dc->case_id, "escalation", now, NULL, NULL, NULL,
-				       json_pack("{s:s,s:o,s:i}", "clock", dc->clock_id, "point",
-						 case_time_json(dc->point), "recipients", rcp.n),
+				       json_pack("{s:s,s:o,s:i,s:o*}", "clock", dc->clock_id, "point",
+						 case_time_json(dc->point), "recipients", rcp.n,
+						 "webhook", wh),
 				       NULL, e) == 0 &&
 			    case_clocks_store(cs, c, &d, e) == 0)
 				ok = 1;

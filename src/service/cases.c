@@ -19,6 +19,7 @@
 #include "service/scoring.h"
 #include "store/gcommit.h"
 #include "store/store_case.h"
+#include "store/store_case_more.h"
 #include "store/store_report.h"
 
 #define MAX_REPORTS 100
@@ -140,6 +141,7 @@ static int load_row(void *arg, const struct case_row *r, struct err *e)
 	d->fix_available_at = r->fix_available_at;
 	d->decided_not_to_publish = r->decided_not_to_publish;
 	d->version = r->version;
+	d->team_id = r->team_id;
 	aad_details(aad, sizeof(aad), r->id);
 	if (intake_unseal_blob(la->cs->it, aad, r->details, r->details_len, &text, &n, e) < 0)
 		return err_set(e, ERR_INTERNAL, "case %lld: its details do not open (altered?)",
@@ -169,7 +171,7 @@ int case_load(struct cases *cs, struct db_conn *c, int64_t id, int lock, struct 
 }
 
 /* Write d back (details sealed again). */
-static int case_save(struct cases *cs, struct db_conn *c, struct case_data *d, struct err *e)
+int case_save(struct cases *cs, struct db_conn *c, struct case_data *d, struct err *e)
 {
 	struct case_row r;
 	char aad[64], *text;
@@ -205,6 +207,7 @@ static int case_save(struct cases *cs, struct db_conn *c, struct case_data *d, s
 	r.duplicate_of = d->duplicate_of;
 	r.fix_available_at = d->fix_available_at;
 	r.decided_not_to_publish = d->decided_not_to_publish;
+	r.team_id = d->team_id;
 	r.details = sealed;
 	r.details_len = n;
 	rc = store_case_update(c, &r, e);
@@ -227,15 +230,25 @@ enum case_level case_actor_level(const struct case_actor *a)
 	return case_level_for_role(a->role);
 }
 
-/* 0 if a may see case d; else ERR_NOT_FOUND (a case one may not see does not exist). */
-int case_visible(const struct case_actor *a, const struct case_data *d, struct err *e)
+/* 0 if a may see case d (assigned to them, or to a team of theirs); else
+ * ERR_NOT_FOUND (a case one may not see does not exist). */
+int case_visible(struct db_conn *c, const struct case_actor *a, const struct case_data *d,
+		 struct err *e)
 {
+	int member = 0;
+
 	if (a->a.user_id == 0)
 		return 0;      /* the CLI: whoever runs it administers the instance */
 	if (role_has(a->role, CAP_PUBLISH) || role_has(a->role, CAP_AUDIT_READ))
 		return 0;
 	if (role_has(a->role, CAP_CASES_READ) && d->assignee_id == a->a.user_id)
 		return 0;
+	if (role_has(a->role, CAP_CASES_READ) && d->team_id != 0) {
+		if (store_team_has_member(c, d->team_id, a->a.user_id, &member, e) < 0)
+			return -1;
+		if (member)
+			return 0;
+	}
 	return err_set(e, ERR_NOT_FOUND, "no such case");
 }
 
@@ -570,6 +583,7 @@ json_t *case_summary_json(const struct case_data *d)
 	set_time(o, "updated_at", d->updated_at);
 	json_object_set_new(o, "assignee_id", d->assignee_id ? json_integer(d->assignee_id)
 							     : json_null());
+	json_object_set_new(o, "team_id", d->team_id ? json_integer(d->team_id) : json_null());
 	json_object_set_new(o, "actively_exploited", json_boolean(d->actively_exploited));
 	set_str(o, "severity", d->severity);
 	json_object_set_new(o, "cvss", d->cvss_vector
@@ -601,6 +615,7 @@ static int case_full_json(struct cases *cs, struct db_conn *c, const struct case
 	size_t n = 0;
 	int subs;
 
+	json_object_set_new(o, "legal_review", json_null());   /* the details' flag, if any */
 	json_object_update(o, d->details);
 	if (store_case_reports(c, d->id, add_report_id, &ri, e) < 0 ||
 	    case_submissions_count(c, d->id, &subs, e) < 0 ||
@@ -880,7 +895,7 @@ int cases_get(struct cases *cs, const struct case_actor *a, int64_t id, json_t *
 	if (db_acquire(cs->in->db, &c, 5000, e) < 0)
 		return -1;
 	if (case_load(cs, c, id, 0, &d, e) == 0) {
-		if (case_visible(a, &d, e) == 0 && case_full_json(cs, c, &d, a, out, e) == 0)
+		if (case_visible(c, a, &d, e) == 0 && case_full_json(cs, c, &d, a, out, e) == 0)
 			rc = 0;
 		case_data_free(&d);
 	}
@@ -1020,6 +1035,14 @@ int cases_list(struct cases *cs, const struct case_actor *a, const struct case_l
 
 /* ---- patch ---- */
 
+static int team_exists(void *arg, const struct team_row *t, struct err *e)
+{
+	(void)arg;
+	(void)t;
+	(void)e;
+	return 0;
+}
+
 /* Checks of a body that need the accounts: the decision not to publish is a
  * coordinator's; an assignee is a user who may read cases. */
 static int check_people(struct cases *cs, const struct case_actor *a, json_t *body, struct err *e)
@@ -1030,6 +1053,21 @@ static int check_people(struct cases *cs, const struct case_actor *a, json_t *bo
 	    case_actor_level(a) < CASE_LEVEL_COORDINATOR)
 		return err_setn(e, ERR_FORBIDDEN, "forbidden",
 				"only a coordinator decides not to publish");
+	if (json_is_integer(json_object_get(body, "team_id"))) {
+		struct db_conn *c;
+		int rc;
+
+		if (db_acquire(cs->in->db, &c, 5000, e) < 0)
+			return -1;
+		rc = store_team_get(c, json_integer_value(json_object_get(body, "team_id")),
+				    team_exists, NULL, e);
+		db_release(c);
+		if (rc < 0)
+			return e->code == ERR_NOT_FOUND
+				       ? err_setn(e, ERR_INVALID, "unknown_team",
+						  "\"team_id\" names no team")
+				       : -1;
+	}
 	if (json_is_integer(v)) {
 		struct user u;
 		struct err ignored = ERR_INIT;
@@ -1065,7 +1103,7 @@ int cases_patch(struct cases *cs, const struct case_actor *a, int64_t id, json_t
 		return -1;
 	if (case_load(cs, c, id, 1, &d, e) < 0)
 		goto out;
-	if (case_visible(a, &d, e) < 0)
+	if (case_visible(c, a, &d, e) < 0)
 		goto done;
 	had_upstream = case_has_upstream(&d);
 	was_exploited = d.actively_exploited;
@@ -1179,6 +1217,7 @@ int cases_transition(struct cases *cs, const struct case_actor *a, int64_t id, j
 	const char *reason = json_string_value(json_object_get(body, "reason"));
 	json_t *dup = json_object_get(body, "duplicate_of");
 	struct case_data d, target = { 0 };
+	struct report_ids reported = { NULL };
 	struct case_verdict v;
 	struct case_facts f;
 	enum case_state from, to;
@@ -1211,7 +1250,7 @@ int cases_transition(struct cases *cs, const struct case_actor *a, int64_t id, j
 	}
 	if (case_load(cs, c, id, 1, &d, e) < 0)
 		goto out;
-	if (case_visible(a, &d, e) < 0 || case_state_from_name(&from, d.state, e) < 0)
+	if (case_visible(c, a, &d, e) < 0 || case_state_from_name(&from, d.state, e) < 0)
 		goto done;
 	if (to == CASE_DUPLICATE && json_is_integer(dup)) {
 		int64_t tid = json_integer_value(dup);
@@ -1221,7 +1260,7 @@ int cases_transition(struct cases *cs, const struct case_actor *a, int64_t id, j
 				err_setn(e, ERR_INVALID, "unknown_case", "\"duplicate_of\" names no case");
 			goto done;
 		}
-		if (case_visible(a, &target, e) < 0) {
+		if (case_visible(c, a, &target, e) < 0) {
 			err_setn(e, ERR_INVALID, "unknown_case", "\"duplicate_of\" names no case");
 			goto done;
 		}
@@ -1246,6 +1285,10 @@ int cases_transition(struct cases *cs, const struct case_actor *a, int64_t id, j
 		}
 		goto done;
 	}
+	/* whose reporters hear of the change (before a merge moves the reports) */
+	reported.arr = json_array();
+	if (store_case_reports(c, id, add_report_id, &reported, e) < 0)
+		goto done;
 	/* a merge: every reporter keeps credit in the case that goes on */
 	if (to == CASE_DUPLICATE && store_case_reports_move(c, id, d.duplicate_of, e) < 0)
 		goto done;
@@ -1295,7 +1338,20 @@ out:
 	if (rc < 0) {
 		json_decref(*out);
 		*out = NULL;
+	} else if (json_array_size(reported.arr) > 0) {
+		/* the reporters, once the change is committed (a mail relay that is
+		 * slow or down holds no lock and undoes nothing) */
+		json_t *updates = NULL;
+		struct err ue = ERR_INIT;
+
+		if (case_reporter_updates(cs, a, id, case_state_name(from), case_state_name(to),
+					  reported.arr, &updates, &ue) < 0)
+			fprintf(stderr, "vulnflow: case %lld: reporter updates: %s\n", (long long)id,
+				ue.msg);
+		if (updates)
+			json_object_set_new(*out, "reporter_updates", updates);
 	}
+	json_decref(reported.arr);
 	return rc;
 }
 
@@ -1315,7 +1371,7 @@ int cases_clocks(struct cases *cs, const struct case_actor *a, int64_t id, json_
 		return -1;
 	if (case_load(cs, c, id, 0, &d, e) < 0)
 		goto out;
-	if (case_visible(a, &d, e) == 0 &&
+	if (case_visible(c, a, &d, e) == 0 &&
 	    case_clocks_eval(cs, c, &d, time_now_us(), &st, &n, e) == 0) {
 		*out = json_pack("{s:I,s:o}", "case_id", (json_int_t)id, "clocks",
 				 case_clocks_json(cs, st, n));

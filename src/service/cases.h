@@ -97,6 +97,41 @@ int cases_authority_submit(struct cases *cs, const struct case_actor *a, int64_t
 int cases_notify(struct cases *cs, const struct case_actor *a, int64_t id, json_t *body,
 		 json_t **out, struct err *e);
 
+/* A CRA report (CRA Art. 14) {"kind":"early_warning"|"notification"|"final_report",
+ * "recipient":{"name","email","country"},"override":{"reason"}}.  An EU body is
+ * overseas and not the provider: without an override the share is refused,
+ * ERR_CONFLICT "rmsv_9_7_overseas" (recorded and audited); an override needs a
+ * coordinator (ERR_FORBIDDEN otherwise) and flags the case "legal_review".  A
+ * report sent (or recorded without a mail relay) meets the clock cra.<kind>. */
+int cases_cra_report(struct cases *cs, const struct case_actor *a, int64_t id, json_t *body,
+		     json_t **out, struct err *e);
+
+/* Teams for need-to-know (Art. 11; admins): {"name"} -> the team; members are users
+ * who may read cases.  An analyst sees the cases assigned to them or to a team of
+ * theirs (PATCH {"team_id"}). */
+int cases_team_create(struct cases *cs, const struct case_actor *a, json_t *body, json_t **out,
+		      struct err *e);
+int cases_team_add_member(struct cases *cs, const struct case_actor *a, int64_t team_id,
+			  json_t *body, json_t **out, struct err *e);
+int cases_teams_list(struct cases *cs, const struct case_actor *a, json_t **out, struct err *e);
+
+/* Exports of undisclosed details (Art. 11): a request {"recipient":{"name","email",
+ * "country","is_provider"},"reason"} is pending until a second coordinator (not the
+ * requester) approves it; the recipient passes the overseas guard first.  An
+ * approved export's content carries a per-recipient watermark (recipient, time,
+ * export id) as a JSON field and a text footer.  Every step is audited. */
+int cases_export_request(struct cases *cs, const struct case_actor *a, int64_t id, json_t *body,
+			 json_t **out, struct err *e);
+int cases_export_approve(struct cases *cs, const struct case_actor *a, int64_t export_id,
+			 json_t **out, struct err *e);
+int cases_export_get(struct cases *cs, const struct case_actor *a, int64_t export_id,
+		     json_t **out, struct err *e);
+
+/* The exact content frozen by submission `version` of the authority report, with
+ * its hash and receipt-log leaf; ERR_NOT_FOUND if there is no such version. */
+int cases_authority_submission(struct cases *cs, const struct case_actor *a, int64_t id,
+			       int version, json_t **out, struct err *e);
+
 /* The compliance dossier: timeline, clocks with their evidence, notifications, submissions. */
 int cases_dossier(struct cases *cs, const struct case_actor *a, int64_t id, const char *format,
 		  json_t **out, char **text, struct err *e);

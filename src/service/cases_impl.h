@@ -36,14 +36,19 @@ struct case_data {
 	int decided_not_to_publish;
 	json_t *details;
 	int64_t version;
+	int64_t team_id;               /* 0 = none */
 };
 
 void case_data_free(struct case_data *d);
 int case_load(struct cases *cs, struct db_conn *c, int64_t id, int lock, struct case_data *d,
 	      struct err *e);
+/* Write d back (its details sealed again), in c's transaction. */
+int case_save(struct cases *cs, struct db_conn *c, struct case_data *d, struct err *e);
 int case_has_upstream(const struct case_data *d);
 enum case_level case_actor_level(const struct case_actor *a);
-int case_visible(const struct case_actor *a, const struct case_data *d, struct err *e);
+/* Need-to-know: 0 if a may see d (c: for the team check); ERR_NOT_FOUND if not. */
+int case_visible(struct db_conn *c, const struct case_actor *a, const struct case_data *d,
+		 struct err *e);
 /* Write an event (detail consumed); *id (if not NULL) gets its id. */
 int case_event(struct db_conn *c, const struct case_actor *a, int64_t case_id, const char *kind,
 	       int64_t at, const char *from, const char *to, const char *reason, json_t *detail,
@@ -73,5 +78,24 @@ int case_tx_end(struct db_conn *c, int rc, struct err *e);
 int case_apply(struct cases *cs, struct case_data *d, json_t *body, int creating, struct err *e);
 int case_apply_tracked(struct cases *cs, struct case_data *d, json_t *body, int creating,
 		       json_t *changed, struct err *e);
+
+/* case_reporters.c: after a transition from -> to of case id, an e-mail to the
+ * reporter of each report in report_ids (in the report's language, nothing
+ * undisclosed); every message recorded as a "reporter" notification, a
+ * "reporter_update" event.  *out: the results (NULL when there is no mail relay
+ * or no report: nothing is sent or recorded then). */
+int case_reporter_updates(struct cases *cs, const struct case_actor *a, int64_t id,
+			  const char *from, const char *to, json_t *report_ids, json_t **out,
+			  struct err *e);
+
+/* case_share.c: a recipient object {"name","email","country","is_provider"} is
+ * well formed (what: its name in messages). */
+int case_recipient_check(json_t *r, const char *what, struct err *e);
+
+/* case_report.c: a recipient's "webhook" {"url","secret_ref"} is well formed
+ * (recipient i, for the message); a delivery's evidence as JSON. */
+struct webhook_result;
+int case_webhook_check(json_t *wh, size_t i, struct err *e);
+json_t *case_webhook_evidence(const struct webhook_result *wr, const char *url);
 
 #endif

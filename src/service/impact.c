@@ -421,6 +421,153 @@ out:
 	return rc;
 }
 
+/* ---- a new SBOM, in memory ----
+ *
+ * A big SBOM touches a large share of the stored packages: looking its
+ * ranges up package by package reads the range rows in advisory order, one
+ * random page each.  Instead: the SBOM's package keys go into a hash table,
+ * one sequential scan of the ranges keeps (and parses) those of these keys,
+ * each component is decided against its key's ranges, and the matches are
+ * written sorted by the primary key.  A small SBOM still takes the join
+ * (impact_match_version()), whose cost grows with the SBOM, not with the
+ * ranges. */
+
+/* Hash the parts of a key as key_hash() hashes full_key()'s string. */
+static size_t parts_hash(const struct keyed_row *r)
+{
+	const char *parts[3] = { r->pkg_type, r->pkg_namespace, r->pkg_name };
+	size_t h = 1469598103934665603ull;
+
+	for (int i = 0; i < 3; i++) {
+		if (i > 0)
+			h = (h ^ 0x1f) * 1099511628211ull;
+		for (const char *s = parts[i] ? parts[i] : ""; *s; s++)
+			h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	}
+	return h;
+}
+
+/* Whether key (a full_key() string) is the key of r's parts. */
+static int parts_equal(const char *key, const struct keyed_row *r)
+{
+	const char *parts[3] = { r->pkg_type, r->pkg_namespace, r->pkg_name };
+
+	for (int i = 0; i < 3; i++) {
+		const char *s = parts[i] ? parts[i] : "";
+
+		if (i > 0 && *key++ != '\x1f')
+			return 0;
+		while (*s)
+			if (*key++ != *s++)
+				return 0;
+	}
+	return *key == '\0';
+}
+
+/* The group of r's key, or NULL; full_group(f, full_key(f, r), 0) without
+ * building the key (once per stored range). */
+static struct group *find_group(const struct full *f, const struct keyed_row *r)
+{
+	if (f->cap == 0)
+		return NULL;
+	for (size_t i = parts_hash(r) & (f->cap - 1); f->slots[i]; i = (i + 1) & (f->cap - 1))
+		if (parts_equal(f->g[f->slots[i] - 1].key, r))
+			return &f->g[f->slots[i] - 1];
+	return NULL;
+}
+
+static int new_range(void *arg, const struct keyed_row *r, struct err *e)
+{
+	struct full *f = arg;
+	struct group *g = find_group(f, r);
+	struct err ignored = ERR_INIT;
+	struct vers *v = NULL;
+
+	(void)e;
+	if (g == NULL)
+		return 0;
+	if (vers_parse(&v, r->text, 0, &ignored) < 0 || vers_validate(v, &ignored) < 0) {
+		vers_free(v);
+		f->unparsable++;
+		return 0;
+	}
+	if (g->n == g->alloc) {
+		g->alloc = g->alloc ? 2 * g->alloc : 4;
+		g->r = xrealloc(g->r, g->alloc * sizeof(*g->r));
+	}
+	g->r[g->n].advisory_id = r->owner_id;
+	g->r[g->n].v = v;
+	g->n++;
+	return 0;
+}
+
+static struct keyed_row new_keyed(const struct impact_component *ic, int64_t id,
+				   int64_t version_id)
+{
+	struct keyed_row r = { .id = id, .owner_id = version_id, .pkg_type = ic->pkg_type,
+			       .pkg_namespace = ic->pkg_namespace ? ic->pkg_namespace : "",
+			       .pkg_name = ic->pkg_name, .text = ic->pkg_version };
+
+	return r;
+}
+
+static int matchable(const struct impact_component *ic)
+{
+	return ic->pkg_type != NULL && ic->pkg_name != NULL && ic->pkg_version != NULL;
+}
+
+int impact_match_components(struct db_conn *c, int64_t version_id,
+			    const struct impact_component *comps, size_t n, int64_t *added,
+			    struct err *e)
+{
+	struct full f = { 0 };
+	int64_t *ids = NULL;
+	size_t keys = 0;
+	int rc = -1;
+
+	*added = 0;
+	buf_init(&f.key, 1 << 20);
+	for (size_t i = 0; i < n; i++) {
+		struct keyed_row r = new_keyed(&comps[i], 0, version_id);
+		size_t before = f.ng;
+
+		if (!matchable(&comps[i]))
+			continue;
+		full_group(&f, full_key(&f, &r), 1);
+		keys += f.ng > before;
+	}
+	if (keys < IMPACT_SCAN_MIN_KEYS) {
+		full_release(&f);
+		return impact_match_version(c, version_id, added, e);
+	}
+	ids = xcalloc(n, sizeof(*ids));
+	if (store_component_ids(c, version_id, ids, n, e) < 0 ||
+	    store_ranges_all(c, new_range, &f, e) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct keyed_row r = new_keyed(&comps[i], ids[i], version_id);
+
+		if (matchable(&comps[i]) && full_component(&f, &r, e) < 0)
+			goto out;
+	}
+	if (f.nm > 1)
+		qsort(f.m, f.nm, sizeof(*f.m), mrow_cmp);
+	for (size_t i = 0; i < f.nm; i++) {
+		if (i > 0 && mrow_cmp(&f.m[i - 1], &f.m[i]) == 0)
+			continue;   /* two ranges of one advisory hold the component */
+		if (store_match_insert(c, f.m[i].advisory_id, f.m[i].component_id,
+				       f.m[i].version_id, e) < 0)
+			goto out;
+	}
+	/* counted like impact_match_version(): every (range, component) pair in range */
+	*added = (int64_t)f.nm;
+	rc = 0;
+out:
+	free(ids);
+	full_release(&f);
+	return rc;
+}
+
 /* ---- rendering helpers ---- */
 
 static json_t *parse_or(const char *text, json_t *dflt)

@@ -34,6 +34,26 @@
 /* Inside the caller's transaction: match the components of one version
  * against every stored range; *added = matches recorded. */
 int impact_match_version(struct db_conn *c, int64_t version_id, int64_t *added, struct err *e);
+/* One freshly stored component, for impact_match_components(): its
+ * canonical purl's package key and the version to match (NULL type, name or
+ * version: it is not matched; NULL namespace is ""). */
+struct impact_component {
+	const char *pkg_type;
+	const char *pkg_namespace;
+	const char *pkg_name;
+	const char *pkg_version;
+};
+/* From this many distinct package keys on, impact_match_components() scans
+ * the stored ranges once instead of looking them up key by key. */
+#define IMPACT_SCAN_MIN_KEYS 1000
+/* Inside the caller's transaction: the same as impact_match_version() for
+ * the n components just stored for version_id (comps[i] is the one of idx
+ * i; all of them), with the same result and count, but decided in memory
+ * from one scan of the stored ranges when they span IMPACT_SCAN_MIN_KEYS
+ * package keys or more. */
+int impact_match_components(struct db_conn *c, int64_t version_id,
+			    const struct impact_component *comps, size_t n, int64_t *added,
+			    struct err *e);
 /* Inside the caller's transaction: match one advisory's ranges against
  * every stored component. */
 int impact_match_advisory(struct db_conn *c, int64_t advisory_id, int64_t *added,

@@ -84,6 +84,8 @@ struct job {
 	struct sealed_attachment *atts;
 	size_t natts;
 	struct intake_receipt *out;
+	const struct intake_leaf_ops *leaf_ops;  /* intake_log_with(): the caller's record */
+	void *leaf_arg;
 };
 
 /* gcommit job: the leaf, then the report pointing at it, then its files. */
@@ -655,6 +657,100 @@ int intake_log_outbound(struct intake *it, const char *payload_json, struct inta
 		return -1;
 	}
 	return run_sync(it, j, e);
+}
+
+/* gcommit job of intake_log_with(): the caller's check, the leaf, the
+ * caller's record, all in the job's savepoint. */
+static int leaf_job_run(struct db_conn *c, void *arg, struct err *e)
+{
+	struct job *j = arg;
+	struct tlog_state saved;
+	uint64_t existing = 0;
+	int rc = 0;
+
+	if (j->leaf_ops->before != NULL)
+		rc = j->leaf_ops->before(c, j->leaf_arg, &existing, e);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		/* already logged: no second leaf; the receipt proves the first */
+		j->out->leaf_index = existing;
+		j->out->disposition = INTAKE_DISPOSITION_COUNT;
+		return 0;
+	}
+	tlog_batch_save(j->it->log, &saved);
+	if (tlog_batch_append(j->it->log, c, j->entry, &j->out->leaf_index, j->out->leaf_hash,
+			      e) < 0)
+		return -1;
+	if (j->leaf_ops->after != NULL && j->leaf_ops->after(c, j->leaf_arg, j->out, e) < 0) {
+		tlog_batch_restore(j->it->log, &saved);
+		return -1;
+	}
+	return 0;
+}
+
+static void leaf_job_done(void *arg, int rc, const struct err *e)
+{
+	struct job *j = arg;
+
+	if (rc == 0 && j->out->disposition != INTAKE_DISPOSITION_COUNT)
+		atomic_fetch_add(&j->it->counts[j->ch][j->d], 1);
+	if (j->done != NULL)
+		j->done(j->done_arg, rc, e);
+	job_free(j);
+}
+
+static struct job *leaf_job(struct intake *it, enum intake_channel ch, const char *payload_json,
+			    const struct intake_leaf_ops *ops, void *arg,
+			    struct intake_receipt *out, struct err *e)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	memset(out, 0, sizeof(*out));
+	j->out = out;
+	j->leaf_ops = ops;
+	j->leaf_arg = arg;
+	if (seal_payload(it, j, ch, INTAKE_ACCEPTED, payload_json, time_now_us(), e) < 0) {
+		job_free(j);
+		return NULL;
+	}
+	/* only the payload's hash is logged; the caller stores what it stands for */
+	free((void *)j->row.payload);
+	j->row.payload = NULL;
+	return j;
+}
+
+int intake_log_with(struct intake *it, enum intake_channel ch, const char *payload_json,
+		    const struct intake_leaf_ops *ops, void *arg, struct intake_receipt *out,
+		    struct err *e)
+{
+	struct job *j = leaf_job(it, ch, payload_json, ops, arg, out, e);
+	int rc;
+
+	if (j == NULL)
+		return -1;
+	rc = gcommit_submit(it->writer, leaf_job_run, j, e);
+	if (rc == 0 && out->disposition != INTAKE_DISPOSITION_COUNT)
+		atomic_fetch_add(&it->counts[j->ch][j->d], 1);
+	job_free(j);
+	return rc;
+}
+
+int intake_log_with_async(struct intake *it, enum intake_channel ch, const char *payload_json,
+			  const struct intake_leaf_ops *ops, void *arg, struct intake_receipt *out,
+			  intake_done_fn done, void *done_arg, struct err *e)
+{
+	struct job *j = leaf_job(it, ch, payload_json, ops, arg, out, e);
+
+	if (j == NULL)
+		return -1;
+	j->done = done;
+	j->done_arg = done_arg;
+	if (gcommit_submit_async(it->writer, leaf_job_run, j, leaf_job_done, e) < 0) {
+		job_free(j);
+		return -1;
+	}
+	return 0;
 }
 
 int intake_seal_blob(struct intake *it, const char *aad, const void *p, size_t n,

@@ -221,6 +221,33 @@ int intake_unseal_blob(struct intake *it, const char *aad, const unsigned char *
  * made: the caller keeps what the leaf stands for. */
 int intake_log_outbound(struct intake *it, const char *payload_json, struct intake_receipt *out,
 			struct err *e);
+/* A leaf together with the caller's own record, in one transaction
+ * (federation: an envelope received or queued and the leaf that logs it).
+ * In the writer thread, inside the job's savepoint:
+ *	before(c, arg, &existing)  0: append the leaf; 1: the item is there
+ *	                           already (its leaf index in *existing): no
+ *	                           leaf, the receipt names that one and
+ *	                           out->disposition is INTAKE_DISPOSITION_COUNT;
+ *	                           -1: fail the job
+ *	after(c, arg, out)         with out->leaf_index and leaf_hash set:
+ *	                           store the record; -1 undoes the leaf too
+ * Either may be NULL.  The leaf's payload is payload_json's hash (entry as
+ * for any leaf; channel ch, disposition accepted); no report row is made.
+ * The receipt in *out has the batch's tree head and the inclusion proof. */
+struct db_conn;
+struct intake_leaf_ops {
+	int (*before)(struct db_conn *c, void *arg, uint64_t *existing, struct err *e);
+	int (*after)(struct db_conn *c, void *arg, const struct intake_receipt *out,
+		     struct err *e);
+};
+int intake_log_with(struct intake *it, enum intake_channel ch, const char *payload_json,
+		    const struct intake_leaf_ops *ops, void *arg, struct intake_receipt *out,
+		    struct err *e);
+/* The same without waiting: done(done_arg, rc, e) from the writer thread
+ * after the commit (as intake_submit_async). */
+int intake_log_with_async(struct intake *it, enum intake_channel ch, const char *payload_json,
+			  const struct intake_leaf_ops *ops, void *arg, struct intake_receipt *out,
+			  intake_done_fn done, void *done_arg, struct err *e);
 /* Wait until every submission queued before this call is committed (or
  * failed) and its completion called. */
 void intake_flush(struct intake *it);

@@ -516,6 +516,7 @@ static json_t *diags_json(const struct sbom_diag *d)
 struct import {
 	const struct sbom *s;
 	struct prepared *pc;
+	struct impact_component *ic;   /* per component: its id and what is matched */
 	int64_t version_id;
 	size_t suppliers_added;
 	size_t claims;
@@ -574,17 +575,52 @@ static int component_supplier(struct db_conn *c, struct import *im, struct suppl
 	return 0;
 }
 
+static int strcmp0(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+/* Components by package key (type, namespace, name; those without a purl
+ * first), then by index. */
+static int by_package(const void *a, const void *b, void *arg)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const struct prepared *pc = arg;
+	const struct purl *p = pc[x].p, *q = pc[y].p;
+	int r = 0;
+
+	if (p == NULL || q == NULL)
+		r = (p != NULL) - (q != NULL);
+	else if ((r = strcmp(p->type, q->type)) == 0 &&
+		 (r = strcmp0(p->namespace, q->namespace)) == 0)
+		r = strcmp(p->name, q->name);
+	return r ? r : (x > y) - (x < y);
+}
+
+/*
+ * The component rows go in in package-key order (idx keeps the SBOM's
+ * order): the inserts into the package index, which is as large as the
+ * whole inventory, then walk it once from left to right instead of landing
+ * on a random page each.  Components of one package keep their idx order
+ * among themselves.
+ */
 static int store_components(struct db_conn *c, struct import *im, struct err *e)
 {
 	const struct sbom *s = im->s;
 	struct supplier_map sm = { 0 };
 	struct buf hb, lb;
+	size_t *order = xmalloc((s->n_components ? s->n_components : 1) * sizeof(*order));
 	int rc = -1;
 
 	buf_init(&hb, (size_t)1 << 30);
 	buf_init(&lb, (size_t)1 << 30);
+	for (size_t i = 0; i < s->n_components; i++)
+		order[i] = i;
+	if (s->n_components > 1)
+		qsort_r(order, s->n_components, sizeof(*order), by_package, im->pc);
 
-	for (size_t i = 0; i < s->n_components; i++) {
+	for (size_t k = 0; k < s->n_components; k++) {
+		size_t i = order[k];
 		const struct sbom_component *sc = &s->components[i];
 		const struct purl *p = im->pc[i].p;
 		struct component_row r = {
@@ -610,6 +646,10 @@ static int store_components(struct db_conn *c, struct import *im, struct err *e)
 		if (component_supplier(c, im, &sm, i, &r.supplier_id, e) < 0 ||
 		    store_component_insert(c, &r, e) < 0)
 			goto out;
+		im->ic[i].pkg_type = r.pkg_type;
+		im->ic[i].pkg_namespace = r.pkg_namespace;
+		im->ic[i].pkg_name = r.pkg_name;
+		im->ic[i].pkg_version = r.pkg_version;
 	}
 	for (size_t i = 0; i < s->n_edges; i++)
 		if (store_edge_insert(c, im->version_id, (int64_t)s->edges[i].from,
@@ -619,6 +659,7 @@ static int store_components(struct db_conn *c, struct import *im, struct err *e)
 out:
 	buf_release(&hb);
 	buf_release(&lb);
+	free(order);
 	supplier_map_release(&sm);
 	return rc;
 }
@@ -686,8 +727,10 @@ int inventory_sbom_import(struct db *db, const struct actor *a, int64_t product_
 	}
 	im.s = s;
 	im.pc = pc;
+	im.ic = xcalloc(s->n_components ? s->n_components : 1, sizeof(*im.ic));
 	im.version_id = vid;
-	if (store_components(c, &im, e) < 0 || impact_match_version(c, vid, &matches, e) < 0)
+	if (store_components(c, &im, e) < 0 ||
+	    impact_match_components(c, vid, im.ic, s->n_components, &matches, e) < 0)
 		goto rollback;
 	if (audit_record(c, a, "sbom.import", "product_version", vid,
 			 json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "product_id",
@@ -719,6 +762,7 @@ out:
 	json_decref(ignored);
 	json_decref(diags);
 	free(diag_text);
+	free(im.ic);
 	prepared_free(pc, s ? s->n_components : 0);
 	sbom_free(s);
 	sbom_diag_release(&d);

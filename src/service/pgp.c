@@ -399,3 +399,66 @@ out:
 	buf_release(&sk.b);
 	return ret;
 }
+
+int pgp_sign_detached(struct pgp *p, const void *data, size_t len, char **out, size_t *out_len,
+		      struct err *e)
+{
+	gpgme_key_t keys[1];
+	gpgme_data_t in = NULL, sig = NULL;
+	gpgme_sign_result_t res;
+	gpgme_error_t rc;
+	size_t n = 0, slen;
+	char *mem = NULL;
+	int ret = -1;
+
+	*out = NULL;
+	if (out_len)
+		*out_len = 0;
+	pthread_mutex_lock(&p->lock);
+	if (secret_keys(p, keys, 1, &n, e) < 0)
+		goto out;
+	if (n == 0) {
+		err_set(e, ERR_NOT_FOUND, "no organisation key in \"%s\" (run `vulnflow pgp init`)",
+			p->home);
+		goto out;
+	}
+	gpgme_signers_clear(p->ctx);
+	rc = gpgme_signers_add(p->ctx, keys[0]);
+	if (rc == 0)
+		rc = gpgme_data_new_from_mem(&in, data, len, 0);
+	if (rc == 0)
+		rc = gpgme_data_new(&sig);
+	if (rc == 0)
+		rc = gpgme_op_sign(p->ctx, in, sig, GPGME_SIG_MODE_DETACH);
+	if (rc != 0) {
+		gpg_fail(e, ERR_INTERNAL, "cannot sign", rc);
+		goto out;
+	}
+	res = gpgme_op_sign_result(p->ctx);
+	if (res == NULL || res->invalid_signers != NULL || res->signatures == NULL) {
+		err_set(e, ERR_INTERNAL, "gpg made no signature with the organisation key");
+		goto out;
+	}
+	mem = gpgme_data_release_and_get_mem(sig, &slen);
+	sig = NULL;
+	if (mem == NULL || slen == 0) {
+		err_set(e, ERR_INTERNAL, "gpg made an empty signature");
+		goto out;
+	}
+	*out = xmalloc(slen + 1);
+	memcpy(*out, mem, slen);
+	(*out)[slen] = '\0';
+	if (out_len)
+		*out_len = slen;
+	ret = 0;
+out:
+	gpgme_signers_clear(p->ctx);
+	pthread_mutex_unlock(&p->lock);
+	if (mem != NULL)
+		gpgme_free(mem);
+	gpgme_data_release(in);
+	gpgme_data_release(sig);
+	for (size_t i = 0; i < n; i++)
+		gpgme_key_unref(keys[i]);
+	return ret;
+}

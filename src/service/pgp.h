@@ -82,4 +82,13 @@ int pgp_fingerprint(struct pgp *p, char fpr[PGP_FPR_LEN], struct err *e);
 int pgp_decrypt(struct pgp *p, const void *data, size_t len, size_t max_out, unsigned char **out,
 		size_t *out_len, struct err *e);
 
+/* A detached, ASCII-armored OpenPGP signature of data[0..len) made with the
+ * first organisation key: the ".asc" file beside each CSAF document
+ * (CSAF 2.0 section 7.1.19; `gpg --verify doc.json.asc doc.json` checks it).
+ * The signature is a new NUL-terminated string in *out (length in *out_len,
+ * may be NULL).  ERR_NOT_FOUND if the keyring holds no secret key,
+ * ERR_INTERNAL if gpg cannot sign (a key with a passphrase, say). */
+int pgp_sign_detached(struct pgp *p, const void *data, size_t len, char **out, size_t *out_len,
+		      struct err *e);
+
 #endif

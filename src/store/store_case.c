@@ -9,15 +9,16 @@
 	"id, role, state, title, learned_at, created_at, updated_at, created_by, assignee_id," \
 	" actively_exploited, has_upstream, severity, cvss_vector, cvss_score, gbt_grade, cwe," \
 	" cve_id, cnvd_id, cnnvd_id, nvdb_id, duplicate_of, fix_available_at," \
-	" decided_not_to_publish, details, version"
+	" decided_not_to_publish, details, version, team_id"
 
 static const char add_sql[] =
 	"INSERT INTO cases (role, state, title, learned_at, created_at, updated_at, created_by,"
 	" assignee_id, actively_exploited, has_upstream, severity, cvss_vector, cvss_score,"
 	" gbt_grade, cwe, cve_id, cnvd_id, cnnvd_id, nvdb_id, duplicate_of, fix_available_at,"
-	" decided_not_to_publish, details, version) VALUES (:role, :state, :title, :learned,"
+	" decided_not_to_publish, details, version, team_id) VALUES (:role, :state, :title, :learned,"
 	" :created, :updated, :created_by, :assignee, :exploited, :upstream, :severity, :vector,"
-	" :score, :grade, :cwe, :cve, :cnvd, :cnnvd, :nvdb, :dup, :fix_at, :no_publish, :details, 1)"
+	" :score, :grade, :cwe, :cve, :cnvd, :cnnvd, :nvdb, :dup, :fix_at, :no_publish, :details, 1,"
+	" :team)"
 	" RETURNING id";
 static const char get_sql[] = "SELECT " CASE_COLS " FROM cases WHERE id = :id";
 static const char get_lock_pg_sql[] = "SELECT " CASE_COLS " FROM cases WHERE id = :id FOR UPDATE";
@@ -27,8 +28,8 @@ static const char update_sql[] =
 	" has_upstream = :upstream, severity = :severity, cvss_vector = :vector,"
 	" cvss_score = :score, gbt_grade = :grade, cwe = :cwe, cve_id = :cve, cnvd_id = :cnvd,"
 	" cnnvd_id = :cnnvd, nvdb_id = :nvdb, duplicate_of = :dup, fix_available_at = :fix_at,"
-	" decided_not_to_publish = :no_publish, details = :details, version = version + 1"
-	" WHERE id = :id";
+	" decided_not_to_publish = :no_publish, details = :details, version = version + 1,"
+	" team_id = :team WHERE id = :id";
 
 /* The filters; a single state is its own statement, so its index serves it. */
 #define LIST_FILTERS \
@@ -39,7 +40,8 @@ static const char update_sql[] =
 	" AND (CAST(:severity AS TEXT) = '' OR severity = :severity)" \
 	" AND (CAST(:exploited AS BIGINT) = -1 OR actively_exploited = :exploited)" \
 	" AND (CAST(:q AS TEXT) = '' OR title LIKE :q ESCAPE '\\')" \
-	" AND (CAST(:vis AS BIGINT) = 0 OR assignee_id = :vis)"
+	" AND (CAST(:vis AS BIGINT) = 0 OR assignee_id = :vis OR team_id IN" \
+	"      (SELECT tm.team_id FROM team_members tm WHERE tm.user_id = :vis))"
 /* Keyset pagination as plain range conditions (the first page binds the
  * extreme key), so an index on the order serves every page alike. */
 #define KEY_ID_DESC " AND id < :aid ORDER BY id DESC LIMIT :limit"
@@ -92,7 +94,8 @@ static const char clocks_sql[] =
 	" cc.clock_id";
 #define CLOCKS_KEYSET \
 	" AND (CAST(:due_before AS BIGINT) = 0 OR cc.due_at < :due_before)" \
-	" AND (CAST(:vis AS BIGINT) = 0 OR c.assignee_id = :vis)" \
+	" AND (CAST(:vis AS BIGINT) = 0 OR c.assignee_id = :vis OR c.team_id IN" \
+	"      (SELECT tm.team_id FROM team_members tm WHERE tm.user_id = :vis))" \
 	" AND (CAST(:after_case AS BIGINT) = 0 OR cc.due_at > :after_due OR (cc.due_at = :after_due" \
 	"      AND (cc.case_id > :after_case OR (cc.case_id = :after_case AND cc.clock_id > :after_clock))))" \
 	" ORDER BY cc.due_at, cc.case_id, cc.clock_id LIMIT :limit"
@@ -185,6 +188,7 @@ static void bind_case(struct db_stmt *st, const struct case_row *r)
 	bind_opt_int(st, ":fix_at", r->fix_available_at);
 	db_bind_int64(st, ":no_publish", r->decided_not_to_publish);
 	db_bind_blob(st, ":details", r->details, r->details_len);
+	bind_opt_int(st, ":team", r->team_id);
 }
 
 static void row_from(struct db_stmt *st, struct case_row *r)
@@ -218,6 +222,7 @@ static void row_from(struct db_stmt *st, struct case_row *r)
 	r->decided_not_to_publish = (int)db_col_int64(st, 22);
 	r->details = db_col_blob(st, 23, &r->details_len);
 	r->version = db_col_int64(st, 24);
+	r->team_id = col_int(st, 25);
 }
 
 int store_case_add(struct db_conn *c, const struct case_row *r, int64_t *id, struct err *e)

@@ -37,6 +37,7 @@ struct case_row {
 	const unsigned char *details;  /* sealed JSON */
 	size_t details_len;
 	int64_t version;               /* bumped by every update */
+	int64_t team_id;               /* the team assigned (need-to-know), 0 = none */
 };
 
 struct case_filter {
@@ -53,7 +54,8 @@ struct case_filter {
 	int64_t after_key;
 	int64_t after_id;              /* 0 = from the start */
 	int limit;
-	int64_t visible_to;            /* need-to-know: only cases assigned to this user, 0 = all */
+	int64_t visible_to;            /* need-to-know: only cases assigned to this user or to
+					* a team of theirs, 0 = all */
 };
 
 typedef int store_case_fn(void *arg, const struct case_row *r, struct err *e);

@@ -50,6 +50,8 @@ static const char component_insert_sql[] =
 	" purl, pkg_type, pkg_namespace, pkg_name, pkg_version, supplier, supplier_id, hashes,"
 	" licenses) VALUES (:vid, :idx, :parent, :ref, :kind, :type, :grp, :name, :version, :purl,"
 	" :ptype, :pns, :pname, :pversion, :supplier, :sid, :hashes, :licenses)";
+static const char component_ids_sql[] =
+	"SELECT id, idx FROM components WHERE version_id = :vid";
 static const char edge_insert_sql[] =
 	"INSERT INTO component_edges (version_id, from_idx, to_idx, kind)"
 	" VALUES (:vid, :from, :to, :kind)";
@@ -349,6 +351,25 @@ int store_component_insert(struct db_conn *c, const struct component_row *r, str
 	rc = db_exec(st, e);
 	db_finalize(st);
 	return rc;
+}
+
+int store_component_ids(struct db_conn *c, int64_t version_id, int64_t *ids, size_t n,
+			struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_prepare(c, &st, component_ids_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":vid", version_id);
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		int64_t idx = db_col_int64(st, 1);
+
+		if (idx >= 0 && (uint64_t)idx < n)
+			ids[idx] = db_col_int64(st, 0);
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
 }
 
 int store_edge_insert(struct db_conn *c, int64_t version_id, int64_t from, int64_t to, int kind,

@@ -115,6 +115,11 @@ int store_sbom_get(struct db_conn *c, int64_t version_id,
 		   struct err *e);
 /* Insert one component (r->id is ignored). */
 int store_component_insert(struct db_conn *c, const struct component_row *r, struct err *e);
+/* ids[idx] = the id of component idx of version_id, for every idx < n it has
+ * (one pass over the (version_id, idx) index, cheaper than RETURNING on each
+ * insert); other entries are left as they are. */
+int store_component_ids(struct db_conn *c, int64_t version_id, int64_t *ids, size_t n,
+			struct err *e);
 int store_edge_insert(struct db_conn *c, int64_t version_id, int64_t from, int64_t to, int kind,
 		      struct err *e);
 /* The components of a version in idx order. */

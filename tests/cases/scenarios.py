@@ -248,6 +248,8 @@ class Server:
         self.tokens = {}
         self.users = {}
         self.cli_errors = []
+        self.extra_args = []    # more `serve` flags (tests/cases/more.py)
+        self.env = None         # the server's environment (None: this one)
 
     def cli(self, *args, timeout=120):
         p = subprocess.run([self.binary] + [str(a) for a in args], capture_output=True,
@@ -289,10 +291,11 @@ class Server:
                "--set", "smtp_from=psirt@vendor.example.cn"]
         if self.db:
             cmd += ["--db", self.db]
+        cmd += self.extra_args
         self.stderr_path = os.path.join(self.tmp, "serve.stderr")
         self.stderr_f = open(self.stderr_path, "w")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.stderr_f,
-                                     stdin=subprocess.DEVNULL, text=True)
+                                     stdin=subprocess.DEVNULL, text=True, env=self.env)
         self.port = tlogverify.wait_listening(self.proc)
 
     def stop(self):
@@ -680,9 +683,13 @@ def sc_lifecycle(h):
              (sub_kind is None or (ev.get("detail") or {}).get("kind") == sub_kind),
              f"dossier: {cid_}'s met_by_event is the {kind} event in the timeline",
              f"met_by_event {x.get('met_by_event')!r} -> {ev}")
-    t.eq([(x.get("kind"), x.get("status")) for x in d.get("notifications", [])],
+    t.eq([(x.get("kind"), x.get("status")) for x in d.get("notifications", [])
+          if x.get("kind") != "reporter"],
          [("upstream", "sent"), ("downstream", "sent"), ("downstream", "recorded")],
          "dossier: every notification with its delivery status")
+    moves = [x.get("to") for x in d["timeline"] if x["kind"] == "transition"]
+    t.eq([x.get("state") for x in d.get("notifications", []) if x.get("kind") == "reporter"],
+         moves, "dossier: the reporter was updated at every state change (tests/cases/more.py)")
     subs = d.get("authority_report_submissions", [])
     t.ok(len(subs) == 1 and subs[0].get("version") == 1 and
          subs[0].get("leaf_index") == sub["leaf_index"] and
