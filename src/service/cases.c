@@ -18,6 +18,7 @@
 #include "service/intake.h"
 #include "service/scoring.h"
 #include "store/gcommit.h"
+#include "store/store_bulletin.h"
 #include "store/store_case.h"
 #include "store/store_case_more.h"
 #include "store/store_report.h"
@@ -230,10 +231,8 @@ enum case_level case_actor_level(const struct case_actor *a)
 	return case_level_for_role(a->role);
 }
 
-/* 0 if a may see case d (assigned to them, or to a team of theirs); else
- * ERR_NOT_FOUND (a case one may not see does not exist). */
-int case_visible(struct db_conn *c, const struct case_actor *a, const struct case_data *d,
-		 struct err *e)
+int cases_need_to_know(struct db_conn *c, const struct case_actor *a, int64_t assignee_id,
+		       int64_t team_id, struct err *e)
 {
 	int member = 0;
 
@@ -241,15 +240,21 @@ int case_visible(struct db_conn *c, const struct case_actor *a, const struct cas
 		return 0;      /* the CLI: whoever runs it administers the instance */
 	if (role_has(a->role, CAP_PUBLISH) || role_has(a->role, CAP_AUDIT_READ))
 		return 0;
-	if (role_has(a->role, CAP_CASES_READ) && d->assignee_id == a->a.user_id)
+	if (role_has(a->role, CAP_CASES_READ) && assignee_id == a->a.user_id)
 		return 0;
-	if (role_has(a->role, CAP_CASES_READ) && d->team_id != 0) {
-		if (store_team_has_member(c, d->team_id, a->a.user_id, &member, e) < 0)
+	if (role_has(a->role, CAP_CASES_READ) && team_id != 0) {
+		if (store_team_has_member(c, team_id, a->a.user_id, &member, e) < 0)
 			return -1;
 		if (member)
 			return 0;
 	}
 	return err_set(e, ERR_NOT_FOUND, "no such case");
+}
+
+int case_visible(struct db_conn *c, const struct case_actor *a, const struct case_data *d,
+		 struct err *e)
+{
+	return cases_need_to_know(c, a, d->assignee_id, d->team_id, e);
 }
 
 /* The user id whose cases a list shows, or 0 for all. */
@@ -521,7 +526,8 @@ static int add_report_id(void *arg, int64_t id, struct err *e)
 }
 
 /* The transitions a may take now, for the UI's buttons. */
-static json_t *options_json(const struct case_data *d, const struct case_actor *a, int has_sub)
+static json_t *options_json(const struct case_data *d, const struct case_actor *a,
+			    const struct case_stored *sf)
 {
 	struct case_option opts[CASE_OPTIONS_MAX];
 	struct case_facts f;
@@ -530,7 +536,7 @@ static json_t *options_json(const struct case_data *d, const struct case_actor *
 	struct err e = ERR_INIT;
 	size_t n;
 
-	case_facts_fill(&f, d, a, 0, has_sub);
+	case_facts_fill(&f, d, a, 0, sf);
 	if (case_state_from_name(&from, d->state, &e) < 0 ||
 	    case_options(opts, &n, from, &f, &e) < 0)
 		return arr;
@@ -552,14 +558,15 @@ static json_t *options_json(const struct case_data *d, const struct case_actor *
 	return arr;
 }
 
-int case_submissions_count(struct db_conn *c, int64_t id, int *n, struct err *e)
+int case_stored_facts(struct db_conn *c, int64_t id, struct case_stored *s, struct err *e)
 {
 	int64_t k;
 
-	*n = 0;
-	if (store_case_submissions_count(c, id, &k, e) < 0)
+	memset(s, 0, sizeof(*s));
+	if (store_case_submissions_count(c, id, &k, e) < 0 ||
+	    store_bulletin_published_for_case(c, id, &s->advisory_published, e) < 0)
 		return -1;
-	*n = (int)k;
+	s->submissions = (int)k;
 	return 0;
 }
 
@@ -612,22 +619,22 @@ static int case_full_json(struct cases *cs, struct db_conn *c, const struct case
 	json_t *o = case_summary_json(d);
 	struct report_ids ri = { json_array() };
 	struct clock_status *st = NULL;
+	struct case_stored sf;
 	size_t n = 0;
-	int subs;
 
 	json_object_set_new(o, "legal_review", json_null());   /* the details' flag, if any */
 	json_object_update(o, d->details);
 	if (store_case_reports(c, d->id, add_report_id, &ri, e) < 0 ||
-	    case_submissions_count(c, d->id, &subs, e) < 0 ||
+	    case_stored_facts(c, d->id, &sf, e) < 0 ||
 	    case_clocks_eval(cs, c, d, time_now_us(), &st, &n, e) < 0) {
 		json_decref(ri.arr);
 		json_decref(o);
 		return -1;
 	}
 	json_object_set_new(o, "report_ids", ri.arr);
-	json_object_set_new(o, "transitions", options_json(d, a, subs > 0));
+	json_object_set_new(o, "transitions", options_json(d, a, &sf));
 	json_object_set_new(o, "clocks", case_clocks_json(cs, st, n));
-	json_object_set_new(o, "authority_report_submissions", json_integer(subs));
+	json_object_set_new(o, "authority_report_submissions", json_integer(sf.submissions));
 	free(st);
 	*out = o;
 	return 0;
@@ -636,7 +643,7 @@ static int case_full_json(struct cases *cs, struct db_conn *c, const struct case
 /* ---- facts for the guards ---- */
 
 void case_facts_fill(struct case_facts *f, const struct case_data *d, const struct case_actor *a,
-		     int has_reason, int authority_submitted)
+		     int has_reason, const struct case_stored *s)
 {
 	json_t *products = json_object_get(d->details, "products");
 	const char *scope = json_string_value(json_object_get(d->details, "scope"));
@@ -661,8 +668,8 @@ void case_facts_fill(struct case_facts *f, const struct case_data *d, const stru
 	f->has_scope = scope && scope[0];
 	f->has_remediation = rem && rem[0];
 	f->has_fix_available_at = d->fix_available_at != 0;
-	f->authority_report_submitted = authority_submitted;
-	f->advisory_published = json_is_true(json_object_get(d->details, "advisory_published"));
+	f->authority_report_submitted = s->submissions > 0;
+	f->advisory_published = s->advisory_published;
 	f->decided_not_to_publish = d->decided_not_to_publish;
 }
 
@@ -1223,7 +1230,8 @@ int cases_transition(struct cases *cs, const struct case_actor *a, int64_t id, j
 	enum case_state from, to;
 	struct db_conn *c;
 	int64_t now = time_now_us(), ev_id;
-	int subs, rc = -1;
+	struct case_stored sf;
+	int rc = -1;
 
 	*out = NULL;
 	if (missing)
@@ -1272,9 +1280,9 @@ int cases_transition(struct cases *cs, const struct case_actor *a, int64_t id, j
 		}
 		d.duplicate_of = tid;
 	}
-	if (case_submissions_count(c, id, &subs, e) < 0)
+	if (case_stored_facts(c, id, &sf, e) < 0)
 		goto done;
-	case_facts_fill(&f, &d, a, reason != NULL && reason[0] != '\0', subs > 0);
+	case_facts_fill(&f, &d, a, reason != NULL && reason[0] != '\0', &sf);
 	if (case_check(&v, from, to, &f, e) < 0) {
 		if (missing && v.outcome == CASE_GUARD) {
 			*missing = json_array();

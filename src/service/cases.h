@@ -27,6 +27,7 @@
 #include "rules/roles.h"
 #include "service/account.h"
 
+struct db_conn;
 struct instance;
 struct intake;
 struct cases;
@@ -36,6 +37,14 @@ struct case_actor {
 	struct actor a;
 	enum role role;
 };
+
+/* Need-to-know (Art. 11) for a case assigned to assignee_id and team_id (0: none),
+ * the team looked up in c: 0 if a may see the case; ERR_NOT_FOUND if not (a case
+ * one may not see does not exist).  Coordinators, admins, auditors and the CLI
+ * (user id 0) see every case; others with cases.read the cases assigned to them
+ * or to a team of theirs.  Every service showing case data asks this. */
+int cases_need_to_know(struct db_conn *c, const struct case_actor *a, int64_t assignee_id,
+		       int64_t team_id, struct err *e);
 
 int cases_open(struct cases **out, struct instance *in, struct intake *it, struct err *e);
 void cases_close(struct cases *cs);

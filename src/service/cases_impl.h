@@ -61,9 +61,14 @@ json_t *case_clocks_json(struct cases *cs, const struct clock_status *st, size_t
 json_t *case_time_json(int64_t us);
 json_t *case_time_local_json(int64_t us);
 json_t *case_summary_json(const struct case_data *d);
+/* What the guards need from other tables than the case's own row. */
+struct case_stored {
+	int submissions;         /* authority-report submissions */
+	int advisory_published;  /* a published advisory (bulletin) of the case */
+};
+int case_stored_facts(struct db_conn *c, int64_t id, struct case_stored *s, struct err *e);
 void case_facts_fill(struct case_facts *f, const struct case_data *d, const struct case_actor *a,
-		     int has_reason, int authority_submitted);
-int case_submissions_count(struct db_conn *c, int64_t id, int *n, struct err *e);
+		     int has_reason, const struct case_stored *s);
 int case_tx_begin(struct cases *cs, struct db_conn **c, struct err *e);
 /* Record a read of undisclosed details (detail consumed); returns after the
  * event is committed, in a batch with other reads' events (group commit):

@@ -10,6 +10,7 @@
 #include "base/timefmt.h"
 #include "service/account.h"
 #include "service/audit.h"
+#include "service/cases.h"
 #include "service/instance.h"
 #include "store/store_reward.h"
 
@@ -353,7 +354,7 @@ static int take_reward(void *arg, const struct reward_row *r, struct err *e)
 }
 
 struct case_info {
-	int64_t assignee_id;
+	int64_t assignee_id, team_id;
 	char grade[16];                /* the grade id, "" if none */
 	char cvss[16];
 	int has_grade;
@@ -366,6 +367,7 @@ static int take_case(void *arg, const struct reward_case_row *r, struct err *e)
 
 	(void)e;
 	ci->assignee_id = r->assignee_id;
+	ci->team_id = r->team_id;
 	if (g) {
 		snprintf(ci->grade, sizeof(ci->grade), "%s", g);
 		ci->has_grade = 1;
@@ -384,16 +386,16 @@ static int take_case(void *arg, const struct reward_case_row *r, struct err *e)
 static int load_case(struct db_conn *c, const struct case_actor *a, int64_t case_id,
 		     struct case_info *ci, struct err *e)
 {
-	int64_t scope = reader_scope(a, e);
-
 	memset(ci, 0, sizeof(*ci));
-	if (scope < 0)
+	if (reader_scope(a, e) < 0)
 		return -1;
 	if (store_reward_case(c, case_id, take_case, ci, e) < 0)
 		return -1;
-	if (scope && ci->assignee_id != scope)
-		return err_setn(e, ERR_NOT_FOUND, "not_found", "case %lld not found",
-				(long long)case_id);
+	if (cases_need_to_know(c, a, ci->assignee_id, ci->team_id, e) < 0)
+		return e->code == ERR_NOT_FOUND
+			? err_setn(e, ERR_NOT_FOUND, "not_found", "case %lld not found",
+				   (long long)case_id)
+			: -1;
 	return 0;
 }
 

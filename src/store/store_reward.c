@@ -17,7 +17,7 @@ static const char policy_list_sql[] =
 	"SELECT " POLICY_COLS " FROM reward_policies ORDER BY version DESC";
 
 static const char case_sql[] =
-	"SELECT id, assignee_id, state, title, gbt_grade, severity FROM cases WHERE id = :id";
+	"SELECT id, assignee_id, state, title, gbt_grade, severity, team_id FROM cases WHERE id = :id";
 static const char case_report_sql[] =
 	"SELECT r.reporter_user_id FROM case_reports cr JOIN reports r ON r.id = cr.report_id"
 	" WHERE cr.case_id = :case AND cr.report_id = :report";
@@ -58,7 +58,8 @@ static const char update_sql[] =
 	" AND (CAST(:case AS BIGINT) = 0 OR case_id = :case)" \
 	" AND (CAST(:user AS BIGINT) = 0 OR reporter_user_id = :user)" \
 	" AND (CAST(:key AS TEXT) = '' OR reporter_key = :key)" \
-	" AND (CAST(:vis AS BIGINT) = 0 OR case_id IN (SELECT id FROM cases WHERE assignee_id = :vis))"
+	" AND (CAST(:vis AS BIGINT) = 0 OR case_id IN (SELECT id FROM cases WHERE assignee_id = :vis" \
+	"      OR team_id IN (SELECT tm.team_id FROM team_members tm WHERE tm.user_id = :vis)))"
 static const char list_desc_sql[] =
 	"SELECT " REWARD_COLS " FROM rewards" LIST_FILTERS " AND id < :aid ORDER BY id DESC LIMIT :limit";
 static const char list_asc_sql[] =
@@ -171,6 +172,7 @@ int store_reward_case(struct db_conn *c, int64_t case_id,
 		memset(&r, 0, sizeof(r));
 		r.id = db_col_int64(st, 0);
 		r.assignee_id = col_opt(st, 1, 0);
+		r.team_id = col_opt(st, 6, 0);
 		r.state = db_col_text(st, 2);
 		r.title = db_col_text(st, 3);
 		r.gbt_grade = db_col_text(st, 4);

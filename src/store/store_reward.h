@@ -37,6 +37,7 @@ int store_reward_policy_list(struct db_conn *c, store_reward_policy_fn *fn, void
 struct reward_case_row {
 	int64_t id;
 	int64_t assignee_id;           /* 0 = none */
+	int64_t team_id;               /* the team assigned, 0 = none */
 	const char *state;
 	const char *title;
 	const char *gbt_grade;         /* as the case stores it (超危 ...), or NULL */

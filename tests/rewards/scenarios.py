@@ -624,6 +624,22 @@ def sc_access(h):
              "analyst 2 reads it")
     ids = [x["id"] for x in h.api("GET", "/api/v1/rewards?limit=500", who="analyst").json["items"]]
     t.ok(rid not in ids, "analyst 1's list does not hold it", ids[:20])
+    # a team of analyst 1's assigned to the case opens it to them (Art. 11 teams)
+    r = h.api("POST", "/api/v1/teams", {"name": f"奖励组 {cid}"}, who="admin")
+    t.status(r, 201, None, "the admin creates a team")
+    team = r.json["id"]
+    t.status(h.api("POST", f"/api/v1/teams/{team}/members", {"user_id": h.uid("analyst")},
+                   who="admin"), 200, None, "with analyst 1 in it")
+    t.status(h.api("PATCH", f"/api/v1/cases/{cid}", {"team_id": team}, who="coordinator"), 200,
+             None, "the case is assigned to the team")
+    t.status(h.api("GET", f"/api/v1/rewards/{rid}", who="analyst"), 200, None,
+             "now analyst 1, in the case's team, reads the decision")
+    ids = [x["id"] for x in h.api("GET", "/api/v1/rewards?limit=500", who="analyst").json["items"]]
+    t.ok(rid in ids, "and lists it", ids[:20])
+    t.status(h.api("PATCH", f"/api/v1/cases/{cid}", {"team_id": None}, who="coordinator"), 200,
+             None, "the team is taken off the case again")
+    t.status(h.api("GET", f"/api/v1/rewards/{rid}", who="analyst"), 404, None,
+             "and analyst 1 no longer sees it")
     items = h.api("GET", "/api/v1/rewards?limit=500", who="analyst2").json["items"]
     t.ok(rid in [x["id"] for x in items] and all(x["case_id"] == cid for x in items),
          "analyst 2's list holds only decisions on their cases", [x["case_id"] for x in items])
