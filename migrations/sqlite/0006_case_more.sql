@@ -32,3 +32,8 @@ CREATE TABLE case_exports (
 	fetched_at INTEGER
 );
 CREATE INDEX case_exports_case ON case_exports(case_id, id);
+
+-- the clock lists walk (state, due_at, case_id, clock_id) in order and stop at the page's
+-- limit; the old (state, due_at) index is a prefix of it
+CREATE INDEX case_clocks_order ON case_clocks(state, due_at, case_id, clock_id);
+DROP INDEX case_clocks_due;

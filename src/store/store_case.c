@@ -92,22 +92,29 @@ static const char clock_add_sql[] =
 static const char clocks_sql[] =
 	"SELECT " CLOCK_COLS " FROM case_clocks cc WHERE cc.case_id = :case ORDER BY cc.due_at,"
 	" cc.clock_id";
-#define CLOCKS_KEYSET \
+#define CLOCKS_FILTER \
 	" AND (CAST(:due_before AS BIGINT) = 0 OR cc.due_at < :due_before)" \
 	" AND (CAST(:vis AS BIGINT) = 0 OR c.assignee_id = :vis OR c.team_id IN" \
 	"      (SELECT tm.team_id FROM team_members tm WHERE tm.user_id = :vis))" \
 	" AND (CAST(:after_case AS BIGINT) = 0 OR cc.due_at > :after_due OR (cc.due_at = :after_due" \
-	"      AND (cc.case_id > :after_case OR (cc.case_id = :after_case AND cc.clock_id > :after_clock))))" \
-	" ORDER BY cc.due_at, cc.case_id, cc.clock_id LIMIT :limit"
+	"      AND (cc.case_id > :after_case OR (cc.case_id = :after_case AND cc.clock_id > :after_clock))))"
+#define CLOCKS_ORDER " ORDER BY cc.due_at, cc.case_id, cc.clock_id LIMIT :limit"
+#define CLOCKS_KEYSET CLOCKS_FILTER CLOCKS_ORDER
 static const char clocks_pending_sql[] =
 	"SELECT " CLOCK_COLS " FROM case_clocks cc JOIN cases c ON c.id = cc.case_id"
 	" WHERE cc.state = 'pending' AND cc.due_at >= :now" CLOCKS_KEYSET;
 static const char clocks_met_sql[] =
 	"SELECT " CLOCK_COLS " FROM case_clocks cc JOIN cases c ON c.id = cc.case_id"
 	" WHERE cc.state = 'met' AND CAST(:now AS BIGINT) >= 0" CLOCKS_KEYSET;
+/* Missed is two ranges of the case_clocks_order index (missed, and pending past due):
+ * as a UNION ALL both databases merge two ordered index scans and stop at the
+ * limit; as one OR they sort every missed clock (0.4 s at 100 k cases). */
 static const char clocks_missed_sql[] =
 	"SELECT " CLOCK_COLS " FROM case_clocks cc JOIN cases c ON c.id = cc.case_id"
-	" WHERE (cc.state = 'missed' OR (cc.state = 'pending' AND cc.due_at < :now))" CLOCKS_KEYSET;
+	" WHERE cc.state = 'missed' AND CAST(:now AS BIGINT) >= 0" CLOCKS_FILTER
+	" UNION ALL SELECT " CLOCK_COLS " FROM case_clocks cc JOIN cases c ON c.id = cc.case_id"
+	" WHERE cc.state = 'pending' AND cc.due_at < :now" CLOCKS_FILTER
+	" ORDER BY due_at, case_id, clock_id LIMIT :limit";
 static const char clocks_any_sql[] =
 	"SELECT " CLOCK_COLS " FROM case_clocks cc JOIN cases c ON c.id = cc.case_id"
 	" WHERE CAST(:now AS BIGINT) >= 0" CLOCKS_KEYSET;
