@@ -12,18 +12,14 @@
 #include "rules/gate.h"
 #include "service/audit.h"
 #include "service/bulletin_text.h"
+#include "service/bulletins_impl.h"
 #include "service/impact.h"
 #include "service/inventory.h"
 #include "service/instance.h"
+#include "service/pgp.h"
 #include "store/store_bulletin.h"
 #include "store/store_case.h"
-#include "store/store_case_more.h"
 #include "store/store_user.h"
-
-struct bulletins {
-	struct instance *in;
-	struct cases *cs;
-};
 
 /* The JSON names of the gate's text fields, in enum gate_field order. */
 static const char *const text_fields[GATE_FIELD_COUNT] = {
@@ -45,6 +41,18 @@ struct bl {
 	int found;
 };
 
+/* The keyring whose key signs the CSAF feed.  Without GnuPG publication goes
+ * on unsigned and says so (bulletin_feed_export()). */
+static void open_pgp(struct bulletins *bs)
+{
+	struct err pe = ERR_INIT;
+
+	if (pgp_open(&bs->pgp, bs->in->cfg.dir, &pe) < 0) {
+		bs->pgp = NULL;
+		snprintf(bs->pgp_why, sizeof(bs->pgp_why), "GnuPG is not usable: %s", pe.msg);
+	}
+}
+
 int bulletins_open(struct bulletins **out, struct instance *in, struct cases *cs,
 		   struct err *e)
 {
@@ -56,12 +64,19 @@ int bulletins_open(struct bulletins **out, struct instance *in, struct cases *cs
 	bs = xcalloc(1, sizeof(*bs));
 	bs->in = in;
 	bs->cs = cs;
+	pthread_mutex_init(&bs->feed_lock, NULL);
+	open_pgp(bs);
 	*out = bs;
 	return 0;
 }
 
 void bulletins_close(struct bulletins *bs)
 {
+	if (bs == NULL)
+		return;
+	pgp_close(bs->pgp);
+	bulletin_feed_cache_free(bs);
+	pthread_mutex_destroy(&bs->feed_lock);
 	free(bs);
 }
 
@@ -167,31 +182,23 @@ static int case_owner_row(void *arg, const struct case_row *r, struct err *e)
 	return 0;
 }
 
-/* Need-to-know, as the case service decides it for the case (case_visible()
- * in cases.c): coordinators, admins, auditors and the CLI see all; others with
- * cases.read the cases assigned to them or to a team of theirs.  A published
- * advisory is public.  Not visible is ERR_NOT_FOUND. */
+/* Need-to-know: a published advisory is public; a draft is seen by those with
+ * cases.read who may see its case (cases_need_to_know()).  Not visible is
+ * ERR_NOT_FOUND. */
 static int may_see(struct db_conn *c, const struct case_actor *a, const struct bl *b,
 		   struct err *e)
 {
 	struct case_owner o = { 0, 0 };
-	int member = 0;
 
 	if (strcmp(b->state, "published") == 0)
 		return 0;
 	if (role_has(a->role, CAP_CASES_READ)) {
-		if (a->a.user_id == 0 || role_has(a->role, CAP_PUBLISH) ||
-		    role_has(a->role, CAP_AUDIT_READ))
-			return 0;
 		if (store_case_get(c, b->case_id, 0, case_owner_row, &o, e) < 0)
 			return -1;
-		if (o.assignee_id == a->a.user_id)
+		if (cases_need_to_know(c, a, o.assignee_id, o.team_id, e) == 0)
 			return 0;
-		if (o.team_id != 0 &&
-		    store_team_has_member(c, o.team_id, a->a.user_id, &member, e) < 0)
+		if (e->code != ERR_NOT_FOUND)
 			return -1;
-		if (member)
-			return 0;
 	}
 	return err_setn(e, ERR_NOT_FOUND, "bulletin_not_found", "no advisory \"%s\"", b->ident);
 }
@@ -1612,6 +1619,33 @@ static int case_of(struct bulletins *bs, const struct case_actor *a, const char 
 	return rc;
 }
 
+static int doc_fill(struct bulletin_doc **out, struct bulletins *bs, struct db_conn *c,
+		    const struct bl *b, const char *lang, struct err *e);
+
+/* The language of b's feed document: zh-CN when its title has zh-CN text, else en. */
+static const char *feed_lang(const struct bl *b)
+{
+	const char *zh = json_string_value(json_object_get(json_object_get(b->content, "title"),
+							   "zh-CN"));
+
+	return zh && zh[0] ? "zh-CN" : "en";
+}
+
+/* Export b (just published, on c) for the feeds: bulletin_feed_export(). */
+static int export_now(struct bulletins *bs, struct db_conn *c, const struct bl *b, int64_t now,
+		      json_t **info, struct err *e)
+{
+	struct bulletin_doc *d;
+	int rc;
+
+	*info = NULL;
+	if (doc_fill(&d, bs, c, b, feed_lang(b), e) < 0)
+		return -1;
+	rc = bulletin_feed_export(bs, c, d, b->id, b->revision, now, info, e);
+	bulletin_doc_free(d);
+	return rc;
+}
+
 enum run_kind { RUN_DRY, RUN_PUBLISH, RUN_SCHEDULE, RUN_SCHEDULED };
 
 static const char *const run_names[] = { "dry_run", "publish", "schedule", "scheduled_run" };
@@ -1631,7 +1665,7 @@ static int run_gate(struct bulletins *bs, const struct case_actor *a, const char
 	struct bl b;
 	struct snap sp;
 	struct gate_report *r = NULL;
-	json_t *kase = NULL;
+	json_t *kase = NULL, *feed = NULL;
 	int64_t case_id = 0, decision = 0, real_now = time_now_us();
 	int rc;
 
@@ -1687,6 +1721,15 @@ static int run_gate(struct bulletins *bs, const struct case_actor *a, const char
 		b.scheduled_at = 0;
 		b.updated_at = real_now;
 		rc = bl_save(c, &b, e);
+		/* the feed's documents are made now, in this transaction: what the
+		 * feed serves is exactly what was published (and signed) */
+		if (rc == 0)
+			rc = export_now(bs, c, &b, real_now, &feed, e);
+		if (rc == 0) {
+			json_object_set(detail, "signer", json_object_get(feed, "signer"));
+			json_object_set_new(*report, "export", feed);
+			feed = NULL;
+		}
 		ev.case_id = b.case_id;
 		ev.kind = "advisory_published";
 		ev.at = real_now;
@@ -1708,6 +1751,7 @@ static int run_gate(struct bulletins *bs, const struct case_actor *a, const char
 		rc = bl_save(c, &b, e);
 	}
 end:
+	json_decref(feed);
 	gate_report_free(r);
 	snap_free(&sp);
 	bl_free(&b);
@@ -1939,7 +1983,7 @@ int bulletins_review(struct bulletins *bs, const struct case_actor *a, const cha
 	struct snap sp;
 	struct db_conn *c;
 	struct bl b;
-	int64_t case_id, now = time_now_us();
+	int64_t case_id = 0, now = time_now_us();
 	size_t i;
 	int rc;
 
@@ -2442,13 +2486,12 @@ static const char *upper(json_t *extra, const char *s)
 	return held(extra, buf);
 }
 
-int bulletins_load(struct bulletin_doc **out, struct bulletins *bs, const struct case_actor *a,
-		   const char *ident, const char *lang, struct err *e)
+/* The struct bulletin of b (as loaded on c; b keeps its content) in lang. */
+static int doc_fill(struct bulletin_doc **out, struct bulletins *bs, struct db_conn *c,
+		    const struct bl *b, const char *lang, struct err *e)
 {
 	struct bulletin_doc *d = xcalloc(1, sizeof(*d));
 	struct doc_revs dr = { d, 0 };
-	struct db_conn *c;
-	struct bl b;
 	json_t *cont, *score, *ids, *x;
 	const char *vector, *cwe;
 	size_t i, n;
@@ -2456,23 +2499,16 @@ int bulletins_load(struct bulletin_doc **out, struct bulletins *bs, const struct
 
 	*out = NULL;
 	d->extra = json_array();
-	if (db_acquire(bs->in->db, &c, 5000, e) < 0) {
-		bulletin_doc_free(d);
-		return -1;
-	}
-	if (bl_load(c, a, ident, 0, &b, e) < 0)
-		goto out;
-	d->content = cont = b.content;
-	b.content = NULL;
-	if (store_bulletin_revisions(c, b.id, doc_rev_row, &dr, e) < 0 ||
+	d->content = cont = json_incref(b->content);
+	if (store_bulletin_revisions(c, b->id, doc_rev_row, &dr, e) < 0 ||
 	    store_org_list(c, 0, 1, org_row, d, e) < 0)
 		goto out;
 	d->b.revisions = d->revisions;
-	d->b.id = held(d->extra, b.ident);
+	d->b.id = held(d->extra, b->ident);
 	d->b.lang = lang && strcmp(lang, "zh-CN") == 0 ? "zh-CN" : "en";
-	d->b.status = strcmp(b.state, "published") == 0 ? "final" : "draft";
-	d->b.initial_release_us = b.published_at ? b.published_at : b.created_at;
-	d->b.current_release_us = b.published_at ? b.published_at : b.updated_at;
+	d->b.status = strcmp(b->state, "published") == 0 ? "final" : "draft";
+	d->b.initial_release_us = b->published_at ? b->published_at : b->created_at;
+	d->b.current_release_us = b->published_at ? b->published_at : b->updated_at;
 	if (bs->in->cfg.public_url[0])
 		d->b.publisher_namespace = held(d->extra, bs->in->cfg.public_url);
 	d->b.tlp = "WHITE";
@@ -2547,7 +2583,7 @@ int bulletins_load(struct bulletin_doc **out, struct bulletins *bs, const struct
 
 		snprintf(url, sizeof(url), "%.*s/advisories/%s",
 			 (int)(ul && bs->in->cfg.public_url[ul - 1] == '/' ? ul - 1 : ul),
-			 bs->in->cfg.public_url, b.ident);
+			 bs->in->cfg.public_url, b->ident);
 		d->references[n].url = held(d->extra, url);
 		d->references[n].summary = "this advisory";
 		d->references[n].self = 1;
@@ -2566,10 +2602,26 @@ int bulletins_load(struct bulletin_doc **out, struct bulletins *bs, const struct
 	d = NULL;
 	rc = 0;
 out:
-	if (b.content)
-		bl_free(&b);
-	db_release(c);
 	bulletin_doc_free(d);
+	return rc;
+}
+
+int bulletins_load(struct bulletin_doc **out, struct bulletins *bs, const struct case_actor *a,
+		   const char *ident, const char *lang, struct err *e)
+{
+	struct db_conn *c;
+	struct bl b;
+	int rc;
+
+	*out = NULL;
+	if (db_acquire(bs->in->db, &c, 5000, e) < 0)
+		return -1;
+	rc = bl_load(c, a, ident, 0, &b, e);
+	if (rc == 0) {
+		rc = doc_fill(out, bs, c, &b, lang ? lang : feed_lang(&b), e);
+		bl_free(&b);
+	}
+	db_release(c);
 	return rc;
 }
 

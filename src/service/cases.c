@@ -236,8 +236,10 @@ int cases_need_to_know(struct db_conn *c, const struct case_actor *a, int64_t as
 {
 	int member = 0;
 
-	if (a->a.user_id == 0)
-		return 0;      /* the CLI: whoever runs it administers the instance */
+	/* the CLI acts as an admin (user id 0): no shortcut for the id, which an
+	 * anonymous caller has too */
+	if (!role_has(a->role, CAP_CASES_READ))
+		return err_set(e, ERR_NOT_FOUND, "no such case");
 	if (role_has(a->role, CAP_PUBLISH) || role_has(a->role, CAP_AUDIT_READ))
 		return 0;
 	if (role_has(a->role, CAP_CASES_READ) && assignee_id == a->a.user_id)

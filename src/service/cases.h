@@ -40,9 +40,9 @@ struct case_actor {
 
 /* Need-to-know (Art. 11) for a case assigned to assignee_id and team_id (0: none),
  * the team looked up in c: 0 if a may see the case; ERR_NOT_FOUND if not (a case
- * one may not see does not exist).  Coordinators, admins, auditors and the CLI
- * (user id 0) see every case; others with cases.read the cases assigned to them
- * or to a team of theirs.  Every service showing case data asks this. */
+ * one may not see does not exist).  Coordinators, admins (the CLI acts as one)
+ * and auditors see every case; others with cases.read the cases assigned to
+ * them or to a team of theirs; roles without cases.read none.  Every service showing case data asks this. */
 int cases_need_to_know(struct db_conn *c, const struct case_actor *a, int64_t assignee_id,
 		       int64_t team_id, struct err *e);
 
