@@ -100,3 +100,36 @@ CREATE TABLE gate_decisions (
 	report TEXT NOT NULL
 );
 CREATE INDEX gate_decisions_bulletin ON gate_decisions(bulletin_id, id);
+-- What publication exported (issue 7 item 4): the exact bytes the CSAF provider feed
+-- (/.well-known/csaf/) and the OSV feed (/osv/) serve, made once when the gate passed, with
+-- their digests and the detached OpenPGP signature of the CSAF bytes (NULL: the organisation
+-- had no key; the feed then names no key and links no signature).  path is the document's
+-- path under the TLP directory ("2026/vf-2026-0001.json").  Never updated: a new revision is
+-- a new row.
+CREATE TABLE bulletin_exports (
+	bulletin_id BIGINT NOT NULL REFERENCES bulletins(id),
+	revision BIGINT NOT NULL,
+	ident TEXT NOT NULL,
+	title TEXT NOT NULL,
+	lang TEXT NOT NULL,
+	path TEXT NOT NULL,
+	initial_release BIGINT NOT NULL,
+	current_release BIGINT NOT NULL,
+	csaf TEXT NOT NULL,
+	sha256 TEXT NOT NULL,
+	sha512 TEXT NOT NULL,
+	signature TEXT,
+	signer TEXT,
+	osv TEXT NOT NULL,
+	created_at BIGINT NOT NULL,
+	PRIMARY KEY (bulletin_id, revision)
+);
+CREATE INDEX bulletin_exports_path ON bulletin_exports(path, revision);
+CREATE INDEX bulletin_exports_ident ON bulletin_exports(ident, revision);
+-- The public part of every key that signed an export, by fingerprint, as exported then
+-- (/.well-known/csaf/openpgp/FPR.asc keeps verifying old signatures after a key change).
+CREATE TABLE bulletin_signing_keys (
+	fingerprint TEXT PRIMARY KEY,
+	public_key TEXT NOT NULL,
+	first_used BIGINT NOT NULL
+);

@@ -46,7 +46,8 @@ CREATE TABLE federation_inbox (
 	payload TEXT NOT NULL,
 	received_at BIGINT NOT NULL,
 	leaf_index BIGINT NOT NULL,
-	receipt TEXT NOT NULL,
+	leaf_hash TEXT NOT NULL,
+	receipt TEXT,
 	UNIQUE (peer_id, envelope_id)
 );
 CREATE TABLE federation_refusals (

@@ -10,6 +10,7 @@
 #include "http/server.h"
 #include "service/cases.h"
 #include "service/bulletins.h"
+#include "service/federation.h"
 #include "service/intake.h"
 #include "service/tlog.h"
 
@@ -98,6 +99,7 @@ int cmd_serve(int argc, char **argv)
 	struct intake *intake = NULL;
 	struct cases *cases = NULL;
 	struct bulletins *bulletins = NULL;
+	struct federation *federation = NULL;
 	struct server_services sv = { 0 };
 	struct err e = ERR_INIT;
 	sigset_t stop;
@@ -157,7 +159,12 @@ int cmd_serve(int argc, char **argv)
 		return cli_fail(&e);
 	}
 	sv.bulletins = bulletins;
+	/* federation (issue 9): the inbox, and the outbox's delivery workers */
+	if (federation_start(&federation, in, intake, NULL, &e) < 0)
+		fprintf(stderr, "vulnflow: federation is not running: %s\n", e.msg);
+	sv.federation = federation;
 	if (server_start(&srv, in, &sv, &e) < 0) {
+		federation_stop(federation);
 		bulletins_close(bulletins);
 		cases_close(cases);
 		intake_stop(intake);
@@ -186,6 +193,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	fprintf(stderr, "vulnflow: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	server_stop(srv);
+	federation_stop(federation);
 	bulletins_close(bulletins);
 	cases_close(cases);
 	intake_stop(intake);

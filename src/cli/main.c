@@ -39,6 +39,8 @@ static const struct command {
 	{ "impact", cmd_impact, "affected product versions and customers; a version's vulnerabilities" },
 	{ "vex", cmd_vex, "set VEX statuses; export CycloneDX or CSAF VEX" },
 	{ "reward", cmd_reward, "reward policy and decisions for reporters (Art. 7(4)); the ledger" },
+	{ "peer", cmd_peer, "federation peers: add, list, remove; print our public key" },
+	{ "federation", cmd_federation, "federation status: the outbox, the inbox and its refusals" },
 };
 
 static void usage(FILE *f)

@@ -161,6 +161,25 @@ int api_bulletin_early_release(struct req *r);
 int api_blackouts_list(struct req *r);
 int api_blackouts_create(struct req *r);
 int api_blackout_consent(struct req *r);
+/* api_bulletins.c: exports and the public feeds (issue 7 items 2 and 4) */
+int api_bulletin_csaf(struct req *r);
+int api_bulletin_osv(struct req *r);
+int api_csaf_provider_metadata(struct req *r);
+int api_csaf_index(struct req *r);
+int api_csaf_changes(struct req *r);
+int api_csaf_rolie(struct req *r);
+int api_csaf_document(struct req *r);
+int api_csaf_key(struct req *r);
+int api_osv_all(struct req *r);
+int api_osv_record(struct req *r);
+
+/* api_federation.c (issue 9) */
+int api_federation_inbox(struct req *r);
+int api_federation_key(struct req *r);
+int api_federation_outbox(struct req *r);
+int api_federation_outbox_get(struct req *r);
+int api_federation_send(struct req *r);
+int api_hub_reports(struct req *r);
 
 /* Shared renderers (api_users.c). */
 json_t *api_user_json(const struct user *u);

@@ -38,7 +38,8 @@ static json_t *query_params(const char *spec)
 						"schema", "type",
 						strcmp(name, "action") == 0 || strcmp(name, "since") == 0 ||
 						strcmp(name, "purl") == 0 || strcmp(name, "vers") == 0 ||
-						strcmp(name, "advisory") == 0 || strcmp(name, "format") == 0
+						strcmp(name, "advisory") == 0 || strcmp(name, "format") == 0 ||
+						strcmp(name, "profile") == 0 || strcmp(name, "lang") == 0
 							? "string" : "integer"));
 		free(name);
 		free(desc);
@@ -171,7 +172,9 @@ int api_security_txt(struct req *r)
 				  .policy = c->security_policy,
 				  .languages = c->security_languages,
 				  .public_url = c->public_url,
-				  .pgp_fpr = r->app->pgp_fpr[0] ? r->app->pgp_fpr : NULL };
+				  .pgp_fpr = r->app->pgp_fpr[0] ? r->app->pgp_fpr : NULL,
+				  /* served when public_url is set (the renderer checks it) */
+				  .csaf_feed = r->app->bulletins != NULL };
 	struct buf b;
 	struct err e = ERR_INIT;
 

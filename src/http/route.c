@@ -306,6 +306,37 @@ const struct route routes[] = {
 	  .summary = "Record MPS consent to publish in a window {\"ref\",\"at\",\"advisory\"}"
 	  " (no advisory: any)" },
 
+	/* exports and the public feeds of our advisories (issue 7 items 2 and 4) */
+	{ R("GET", "/api/v1/advisories/{token}/csaf", api_bulletin_csaf, CAP_PUBLIC), .status = 200,
+	  .tag = "advisories", .query = "profile:security_advisory (default) or vex (csaf_vex);"
+	  "lang:zh-CN or en (default: the advisory's language)",
+	  .summary = "The advisory as a CSAF 2.0 document, made now (drafts: cases.read and"
+	  " need-to-know); ETag over the bytes, 304 on If-None-Match" },
+	{ R("GET", "/api/v1/advisories/{token}/osv", api_bulletin_osv, CAP_PUBLIC), .status = 200,
+	  .tag = "advisories", .query = "lang:zh-CN or en (default: the advisory's language)",
+	  .summary = "The advisory as an OSV 1.6 record (id x_VF-...), made now; ETag" },
+	{ R("GET", "/.well-known/csaf/provider-metadata.json", api_csaf_provider_metadata,
+	    CAP_PUBLIC), .status = 200, .tag = "feeds",
+	  .summary = "CSAF 2.0 provider metadata (7.1.7); ETag, Last-Modified, 304" },
+	{ R("GET", "/.well-known/csaf/white/index.txt", api_csaf_index, CAP_PUBLIC),
+	  .status = 200, .tag = "feeds",
+	  .summary = "CSAF index.txt (7.1.13): every published document's path" },
+	{ R("GET", "/.well-known/csaf/white/changes.csv", api_csaf_changes, CAP_PUBLIC),
+	  .status = 200, .tag = "feeds",
+	  .summary = "CSAF changes.csv (7.1.14): paths and current release, newest first" },
+	{ R("GET", "/.well-known/csaf/white/csaf-feed-tlp-white.json", api_csaf_rolie, CAP_PUBLIC),
+	  .status = 200, .tag = "feeds", .summary = "The ROLIE feed of TLP:WHITE documents"
+	  " (7.1.2) with updated" },
+	{ R("GET", "/.well-known/csaf/white/{year}/{ident}", api_csaf_document, CAP_PUBLIC),
+	  .status = 200, .tag = "feeds", .summary = "A published CSAF document exactly as signed"
+	  " (FILE.json), or its .sha256, .sha512 or .asc (detached OpenPGP signature)" },
+	{ R("GET", "/.well-known/csaf/openpgp/{ident}", api_csaf_key, CAP_PUBLIC), .status = 200,
+	  .tag = "feeds", .summary = "FPR.asc: the public key that signed the documents" },
+	{ R("GET", "/osv/all.json", api_osv_all, CAP_PUBLIC), .status = 200, .tag = "feeds",
+	  .summary = "Every published advisory as OSV records (a JSON array); ETag, 304" },
+	{ R("GET", "/osv/{ident}", api_osv_record, CAP_PUBLIC), .status = 200, .tag = "feeds",
+	  .summary = "One published advisory's OSV record: ID.json (VF-... or x_VF-...)" },
+
 	/* rewards for reporters, Art. 7(4) (issue 7) */
 	{ R("GET", "/api/v1/reward-policy", api_reward_policy_get, CAP_CASES_READ), .status = 200,
 	  .tag = "rewards", .query = "version:an older version (default: the latest)",
@@ -346,12 +377,33 @@ const struct route routes[] = {
 	{ R("POST", "/api/v1/rewards/{id}/reject", api_reward_reject, CAP_CASES_WRITE),
 	  .status = 200, .tag = "rewards",
 	  .summary = "Reject a proposed or approved reward {\"reason\"} (admin, coordinator)" },
+
+	/* federation (issue 9): docs/internals/federation.md */
+	{ R("POST", "/api/v1/federation/inbox", api_federation_inbox, CAP_PUBLIC), .status = 201,
+	  .tag = "federation",
+	  .summary = "Receive a signed envelope from a peer; answers its signed receipt (201 new,"
+	  " 200 the same envelope again)" },
+	{ R("GET", "/api/v1/federation/key", api_federation_key, CAP_PUBLIC), .status = 200,
+	  .tag = "federation", .summary = "This instance's public key and key id, for peers" },
+	{ R("GET", "/api/v1/federation/outbox", api_federation_outbox, CAP_USERS_ADMIN),
+	  .status = 200, .tag = "federation",
+	  .query = "state:queued, delivered or failed;limit:1..1000 (50);after:id of the last page",
+	  .summary = "Envelopes sent and their delivery state (attempts, last error, receipt)" },
+	{ R("POST", "/api/v1/federation/outbox", api_federation_send, CAP_USERS_ADMIN),
+	  .json_object_body = 1, .status = 201, .tag = "federation",
+	  .summary = "Queue a ping envelope to a peer {\"peer\",\"type\":\"ping\",\"body\","
+	  "\"expires_in\",\"wait_ms\"}" },
+	{ R("GET", "/api/v1/federation/outbox/{token}", api_federation_outbox_get, CAP_USERS_ADMIN),
+	  .status = 200, .tag = "federation", .summary = "One sent envelope's delivery state" },
+	{ R("GET", "/api/v1/hub/reports", api_hub_reports, CAP_CASES_READ), .status = 200,
+	  .tag = "federation", .query = "limit:1..1000 (50);after:id of the last page",
+	  .summary = "Hub: authority reports received from providers, with the 2-day check" },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
 
 /* Match one path against a pattern; {id} takes a positive decimal integer,
- * {token} a segment of letters, digits, '_' and '-'. */
+ * {token} a segment of letters, digits, '_' and '-', {year} four digits (into id). */
 static int path_matches(const char *pattern, const char *path, int64_t *id,
 			char token[ROUTE_TOKEN_LEN])
 {
@@ -380,6 +432,16 @@ static int path_matches(const char *pattern, const char *path, int64_t *id,
 			token[n] = '\0';
 			pattern += pattern[1] == 'v' ? 9 : 7;
 			path += n;
+			continue;
+		}
+		if (strncmp(pattern, "{year}", 6) == 0) {
+			/* four digits, into path_id (a CSAF feed directory) */
+			if (strspn(path, "0123456789") != 4 || path[0] == '0')
+				return 0;
+			*id = (path[0] - '0') * 1000 + (path[1] - '0') * 100 + (path[2] - '0') * 10 +
+			      (path[3] - '0');
+			pattern += 6;
+			path += 4;
 			continue;
 		}
 		if (strncmp(pattern, "{id}", 4) == 0) {

@@ -103,7 +103,8 @@ struct req {
 
 /* Find the route for method and path ({token} matches 1-90 characters of
  * [A-Za-z0-9_-]; {version} and {ident} 1-90 bytes other than '/' and
- * control characters, as libmicrohttpd decoded them; all three go to token).  Returns its index, or -1 with
+ * control characters, as libmicrohttpd decoded them; all three go to token;
+ * {year} four digits, into path_id).  Returns its index, or -1 with
  * *path_known set when the path exists for other methods (then allow holds
  * them, comma-separated, for the Allow header). */
 int route_match(const char *method, const char *path, int64_t *path_id,

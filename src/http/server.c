@@ -667,6 +667,7 @@ int server_start(struct server **out, struct instance *in, const struct server_s
 	s->app.intake = intake;
 	s->app.cases = sv->cases;
 	s->app.bulletins = sv->bulletins;
+	s->app.federation = sv->federation;
 	load_pgp_key(&s->app);
 	if (load_web(&s->app, e) < 0) {
 		metrics_free(s->app.metrics);

@@ -34,6 +34,7 @@ struct app {
 	struct intake *intake;
 	struct cases *cases;           /* NULL when the server runs without it */
 	struct bulletins *bulletins;   /* our advisories (issue 7); NULL: their routes answer 503 */
+	struct federation *federation; /* issue 9; NULL: its routes answer 503 */
 	struct ratelimit *intake_rl;   /* NULL: no rate limit */
 	struct pow *pow;               /* NULL: no proof of work asked */
 	struct static_site *web;       /* the web UI (static.h), or NULL without one */
@@ -51,6 +52,7 @@ struct server_services {
 	struct intake *intake;
 	struct cases *cases;
 	struct bulletins *bulletins;
+	struct federation *federation;
 };
 
 int server_start(struct server **out, struct instance *in, const struct server_services *sv,

@@ -156,7 +156,8 @@ int bulletins_run_scheduled(struct bulletins *bs, int64_t now, int *published, i
  * For the exporters (formats/csaf_out.h, formats/osv_out.h): the advisory as
  * a struct bulletin.  doc->b points only into doc (free it with
  * bulletin_doc_free()).  lang is the document language ("zh-CN" or "en";
- * NULL: "en").  Visibility as bulletins_get(): anonymous actors get
+ * NULL: the advisory's own, zh-CN when its title has zh-CN text, else en —
+ * the language of its feed document).  Visibility as bulletins_get(): anonymous actors get
  * published advisories only.  b.status is "final" for a published advisory,
  * "draft" otherwise; revisions are the advisory's revisions (their dates;
  * summary "Initial version" / the revision summary).  Product vendor is the
@@ -177,5 +178,56 @@ struct bulletin_doc {
 int bulletins_load(struct bulletin_doc **out, struct bulletins *bs, const struct case_actor *a,
 		   const char *ident, const char *lang, struct err *e);
 void bulletin_doc_free(struct bulletin_doc *d);
+
+/*
+ * The public feeds (docs/internals/csaf.md "What is served where"): the
+ * CSAF 2.0 provider layout under /.well-known/csaf/ and the OSV feed under
+ * /osv/, for anyone.  They serve only what publication stored
+ * (bulletin_exports: the exact bytes that were hashed and signed), never a
+ * draft: a bulletin is exported once, in the transaction that publishes it.
+ * The lists (provider-metadata.json, index.txt, changes.csv, the ROLIE feed,
+ * /osv/all.json) are built when the set of published exports changes and
+ * kept in memory until it does.  Without public_url there is no feed
+ * (ERR_NOT_FOUND "feed_not_configured").
+ *
+ * Signatures: an advisory published while the organisation had no OpenPGP
+ * key is stored unsigned (the publish answer's export.signed is false):
+ * its .asc is ERR_NOT_FOUND "not_signed", the ROLIE entry links no
+ * signature, and provider-metadata.json names a key (public_openpgp_keys)
+ * and the role csaf_trusted_provider only when every document is signed
+ * (else role csaf_provider, keys of the signed ones).
+ */
+struct bulletin_feed_file {
+	/* in: the client's validators, so that answering "not modified" copies
+	 * nothing: If-None-Match (a list of ETags or "*"; when given it alone
+	 * decides, RFC 9110 13.2.2), else If-Modified-Since (Unix seconds; the
+	 * file is not modified when its last_modified, to the second, is not
+	 * after it) */
+	const char *if_none_match;     /* NULL: none */
+	int64_t if_modified_since;     /* -1: none */
+	/* out */
+	int not_modified;              /* 1: the client's copy is current; body is NULL */
+	char *body;                    /* owned (bulletin_feed_file_free()) */
+	size_t len;
+	const char *content_type;
+	char etag[40];                 /* a strong ETag over body, quoted */
+	int64_t last_modified;         /* UTC microseconds */
+};
+
+/* Whether f's validators match its etag and last_modified (the rule above). */
+int bulletin_feed_not_modified(const struct bulletin_feed_file *f);
+
+/* path: below /.well-known/csaf/ ("provider-metadata.json", "white/index.txt",
+ * "white/changes.csv", "white/csaf-feed-tlp-white.json",
+ * "white/2026/vf-2026-0001.json" and its ".sha256", ".sha512", ".asc",
+ * "openpgp/FPR.asc").  ERR_NOT_FOUND for anything else. */
+int bulletins_csaf_feed(struct bulletins *bs, const char *path, struct bulletin_feed_file *out,
+			struct err *e);
+/* name: below /osv/: "all.json" (a JSON array of every published record,
+ * oldest advisory first) or "ID.json" (ID: "VF-2026-0001" or the OSV id
+ * "x_VF-2026-0001"). */
+int bulletins_osv_feed(struct bulletins *bs, const char *name, struct bulletin_feed_file *out,
+		       struct err *e);
+void bulletin_feed_file_free(struct bulletin_feed_file *f);
 
 #endif

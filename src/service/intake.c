@@ -86,6 +86,8 @@ struct job {
 	struct intake_receipt *out;
 	const struct intake_leaf_ops *leaf_ops;  /* intake_log_with(): the caller's record */
 	void *leaf_arg;
+	/* intake_write(): a plain write in the writer's batches (no leaf, no receipt) */
+	int (*plain_fn)(struct db_conn *c, void *arg, struct err *e);
 };
 
 /* gcommit job: the leaf, then the report pointing at it, then its files. */
@@ -147,7 +149,7 @@ static int batch_end(struct db_conn *c, void *arg, void *const *args, const int 
 		struct job *j = args[i];
 		struct intake_receipt *r;
 
-		if (j == NULL || rcs[i] != 0)
+		if (j == NULL || rcs[i] != 0 || j->plain_fn != NULL)
 			continue;      /* a failed job, or intake_flush()'s empty one */
 		r = j->out;
 		r->tree_size = sth.tree_size;
@@ -748,6 +750,50 @@ int intake_log_with_async(struct intake *it, enum intake_channel ch, const char 
 	j->done_arg = done_arg;
 	if (gcommit_submit_async(it->writer, leaf_job_run, j, leaf_job_done, e) < 0) {
 		job_free(j);
+		return -1;
+	}
+	return 0;
+}
+
+static int plain_job_run(struct db_conn *c, void *arg, struct err *e)
+{
+	struct job *j = arg;
+
+	return j->plain_fn(c, j->leaf_arg, e);
+}
+
+static void plain_job_done(void *arg, int rc, const struct err *e)
+{
+	struct job *j = arg;
+
+	if (j->done != NULL)
+		j->done(j->done_arg, rc, e);
+	free(j);
+}
+
+int intake_write(struct intake *it, int (*fn)(struct db_conn *c, void *arg, struct err *e),
+		 void *arg, struct err *e)
+{
+	struct job j = { 0 };
+
+	j.it = it;
+	j.plain_fn = fn;
+	j.leaf_arg = arg;
+	return gcommit_submit(it->writer, plain_job_run, &j, e);
+}
+
+int intake_write_async(struct intake *it, int (*fn)(struct db_conn *c, void *arg, struct err *e),
+		       void *arg, intake_done_fn done, void *done_arg, struct err *e)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->it = it;
+	j->plain_fn = fn;
+	j->leaf_arg = arg;
+	j->done = done;
+	j->done_arg = done_arg;
+	if (gcommit_submit_async(it->writer, plain_job_run, j, plain_job_done, e) < 0) {
+		free(j);
 		return -1;
 	}
 	return 0;

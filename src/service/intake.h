@@ -248,6 +248,15 @@ int intake_log_with(struct intake *it, enum intake_channel ch, const char *paylo
 int intake_log_with_async(struct intake *it, enum intake_channel ch, const char *payload_json,
 			  const struct intake_leaf_ops *ops, void *arg, struct intake_receipt *out,
 			  intake_done_fn done, void *done_arg, struct err *e);
+/* A plain write (no leaf) in the intake writer's batches: on SQLite one
+ * writer per process keeps writes from waiting on each other's locks.
+ * fn(c, arg) runs inside the batch transaction (its own savepoint);
+ * intake_write() returns after the commit, intake_write_async() calls
+ * done(done_arg, rc, e) from the writer thread. */
+int intake_write(struct intake *it, int (*fn)(struct db_conn *c, void *arg, struct err *e),
+		 void *arg, struct err *e);
+int intake_write_async(struct intake *it, int (*fn)(struct db_conn *c, void *arg, struct err *e),
+		       void *arg, intake_done_fn done, void *done_arg, struct err *e);
 /* Wait until every submission queued before this call is committed (or
  * failed) and its completion called. */
 void intake_flush(struct intake *it);

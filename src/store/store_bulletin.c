@@ -1,10 +1,12 @@
 /* store_bulletin.c - SQL for bulletins, revisions, approvals, reviews, early releases,
- * blackout windows and consents, and gate decisions. */
+ * blackout windows and consents, gate decisions, and the exports the feeds serve. */
 #include "store/store_bulletin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/mem.h"
 
 #define B_COLS \
 	"id, ident, case_id, state, revision, content, created_by, created_at, updated_at," \
@@ -630,4 +632,193 @@ int store_gate_decisions(struct db_conn *c, int64_t bulletin_id, int limit,
 	}
 	db_finalize(st);
 	return rc < 0 ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- exports (the feeds) */
+
+#define X_META \
+	"x.bulletin_id, x.revision, x.ident, x.title, x.lang, x.path, x.initial_release," \
+	" x.current_release, x.sha256, x.sha512, x.signature, x.signer, x.created_at"
+#define X_FROM \
+	" FROM bulletin_exports x JOIN bulletins b ON b.id = x.bulletin_id" \
+	" WHERE b.state = 'published' AND x.revision = (SELECT MAX(y.revision)" \
+	" FROM bulletin_exports y WHERE y.bulletin_id = x.bulletin_id)"
+#define X_ALL(col) "SELECT " X_META ", " col X_FROM " ORDER BY x.bulletin_id"
+#define X_BY(col, key) "SELECT " X_META ", " col X_FROM " AND x." key " = :k"
+
+static const char export_add_sql[] =
+	"INSERT INTO bulletin_exports (bulletin_id, revision, ident, title, lang, path,"
+	" initial_release, current_release, csaf, sha256, sha512, signature, signer, osv,"
+	" created_at) VALUES (:b, :rev, :ident, :title, :lang, :path, :initial, :current, :csaf,"
+	" :sha256, :sha512, :sig, :signer, :osv, :created)";
+static const char exports_meta_sql[] = X_ALL("CAST(NULL AS TEXT)");
+static const char exports_csaf_sql[] = X_ALL("x.csaf");
+static const char exports_osv_sql[] = X_ALL("x.osv");
+static const char export_path_meta_sql[] = X_BY("CAST(NULL AS TEXT)", "path");
+static const char export_path_csaf_sql[] = X_BY("x.csaf", "path");
+static const char export_path_osv_sql[] = X_BY("x.osv", "path");
+static const char export_ident_meta_sql[] = X_BY("CAST(NULL AS TEXT)", "ident");
+static const char export_ident_csaf_sql[] = X_BY("x.csaf", "ident");
+static const char export_ident_osv_sql[] = X_BY("x.osv", "ident");
+static const char exports_stamp_sql[] =
+	"SELECT COUNT(*), MAX(x.created_at) FROM bulletin_exports x JOIN bulletins b"
+	" ON b.id = x.bulletin_id WHERE b.state = 'published'";
+static const char key_put_sql[] =
+	"INSERT INTO bulletin_signing_keys (fingerprint, public_key, first_used)"
+	" VALUES (:fpr, :key, :at) ON CONFLICT (fingerprint) DO NOTHING";
+static const char key_get_sql[] =
+	"SELECT public_key, first_used FROM bulletin_signing_keys WHERE fingerprint = :fpr";
+
+int store_bulletin_export_add(struct db_conn *c, const struct bulletin_export_row *r,
+			      struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_prepare(c, &st, export_add_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":b", r->bulletin_id);
+	db_bind_int64(st, ":rev", r->revision);
+	db_bind_text(st, ":ident", r->ident);
+	db_bind_text(st, ":title", r->title);
+	db_bind_text(st, ":lang", r->lang);
+	db_bind_text(st, ":path", r->path);
+	db_bind_int64(st, ":initial", r->initial_release);
+	db_bind_int64(st, ":current", r->current_release);
+	db_bind_text(st, ":csaf", r->csaf);
+	db_bind_text(st, ":sha256", r->sha256);
+	db_bind_text(st, ":sha512", r->sha512);
+	db_bind_text(st, ":sig", r->signature);
+	db_bind_text(st, ":signer", r->signer);
+	db_bind_text(st, ":osv", r->osv);
+	db_bind_int64(st, ":created", r->created_at);
+	rc = db_exec(st, e);
+	db_finalize(st);
+	return rc;
+}
+
+/* Step st over export rows (X_META then the selected bytes) into fn; with
+ * one set, no row is ERR_NOT_FOUND. */
+static int each_export(struct db_stmt *st, enum export_cols cols, int one, store_export_fn *fn,
+		       void *arg, struct err *e)
+{
+	struct bulletin_export_row r;
+	int rc, n = 0;
+
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		memset(&r, 0, sizeof(r));
+		r.bulletin_id = db_col_int64(st, 0);
+		r.revision = db_col_int64(st, 1);
+		r.ident = db_col_text(st, 2);
+		r.title = db_col_text(st, 3);
+		r.lang = db_col_text(st, 4);
+		r.path = db_col_text(st, 5);
+		r.initial_release = db_col_int64(st, 6);
+		r.current_release = db_col_int64(st, 7);
+		r.sha256 = db_col_text(st, 8);
+		r.sha512 = db_col_text(st, 9);
+		r.signature = db_col_text(st, 10);
+		r.signer = db_col_text(st, 11);
+		r.created_at = db_col_int64(st, 12);
+		if (cols == EXPORT_CSAF)
+			r.csaf = db_col_text(st, 13);
+		else if (cols == EXPORT_OSV)
+			r.osv = db_col_text(st, 13);
+		n++;
+		if (fn(arg, &r, e) < 0) {
+			rc = -1;
+			break;
+		}
+		if (one)
+			break;
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return -1;
+	if (one && n == 0)
+		return err_setn(e, ERR_NOT_FOUND, "not_published", "no such published document");
+	return 0;
+}
+
+int store_bulletin_exports(struct db_conn *c, enum export_cols cols, store_export_fn *fn,
+			   void *arg, struct err *e)
+{
+	struct db_stmt *st;
+
+	if (db_prepare(c, &st, cols == EXPORT_CSAF ? exports_csaf_sql
+			       : cols == EXPORT_OSV ? exports_osv_sql : exports_meta_sql, e) < 0)
+		return -1;
+	return each_export(st, cols, 0, fn, arg, e);
+}
+
+int store_bulletin_export_get(struct db_conn *c, const char *key, int by_ident,
+			      enum export_cols cols, store_export_fn *fn, void *arg, struct err *e)
+{
+	static const char *const sql[2][3] = {
+		{ export_path_meta_sql, export_path_csaf_sql, export_path_osv_sql },
+		{ export_ident_meta_sql, export_ident_csaf_sql, export_ident_osv_sql },
+	};
+	struct db_stmt *st;
+
+	if (db_prepare(c, &st, sql[by_ident ? 1 : 0][cols], e) < 0)
+		return -1;
+	db_bind_text(st, ":k", key);
+	return each_export(st, cols, 1, fn, arg, e);
+}
+
+int store_bulletin_exports_stamp(struct db_conn *c, int64_t *count, int64_t *newest,
+				 struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*count = *newest = 0;
+	if (db_prepare(c, &st, exports_stamp_sql, e) < 0)
+		return -1;
+	rc = db_step(st, e);
+	if (rc == DB_ROW) {
+		*count = db_col_int64(st, 0);
+		*newest = col_int(st, 1);
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_signing_key_put(struct db_conn *c, const char *fpr, const char *public_key,
+			  int64_t at, struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_prepare(c, &st, key_put_sql, e) < 0)
+		return -1;
+	db_bind_text(st, ":fpr", fpr);
+	db_bind_text(st, ":key", public_key);
+	db_bind_int64(st, ":at", at);
+	rc = db_exec(st, e);
+	db_finalize(st);
+	return rc;
+}
+
+int store_signing_key_get(struct db_conn *c, const char *fpr, char **out, int64_t *first_used,
+			  struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*out = NULL;
+	if (db_prepare(c, &st, key_get_sql, e) < 0)
+		return -1;
+	db_bind_text(st, ":fpr", fpr);
+	rc = db_step(st, e);
+	if (rc == DB_ROW) {
+		*out = xstrdup(db_col_text(st, 0));
+		*first_used = db_col_int64(st, 1);
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return -1;
+	if (*out == NULL)
+		return err_setn(e, ERR_NOT_FOUND, "key_not_found", "no such signing key");
+	return 0;
 }

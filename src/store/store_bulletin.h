@@ -197,4 +197,60 @@ int store_gate_decisions(struct db_conn *c, int64_t bulletin_id, int limit,
 			 int (*fn)(void *arg, const struct gate_decision_row *r, struct err *e),
 			 void *arg, struct err *e);
 
+/*
+ * What publication exported (the CSAF provider feed and the OSV feed serve
+ * these bytes, never a new export).  A row is written once, in the
+ * publishing transaction, and never changed.
+ */
+struct bulletin_export_row {
+	int64_t bulletin_id;
+	int64_t revision;
+	const char *ident;             /* "VF-2026-0001" */
+	const char *title;             /* the CSAF document's title */
+	const char *lang;              /* the CSAF document's language */
+	const char *path;              /* under the TLP directory: "2026/vf-2026-0001.json" */
+	int64_t initial_release;
+	int64_t current_release;
+	const char *csaf;              /* the CSAF document (NULL when not selected) */
+	const char *sha256;            /* its digests, lowercase hex */
+	const char *sha512;
+	const char *signature;         /* detached armored signature, NULL: unsigned */
+	const char *signer;            /* the signing key's fingerprint, NULL: unsigned */
+	const char *osv;               /* the OSV record (NULL when not selected) */
+	int64_t created_at;            /* when it was made (the publication) */
+};
+
+typedef int store_export_fn(void *arg, const struct bulletin_export_row *r, struct err *e);
+
+/* ERR_CONFLICT if (bulletin_id, revision) was exported already. */
+int store_bulletin_export_add(struct db_conn *c, const struct bulletin_export_row *r,
+			      struct err *e);
+
+/* What store_bulletin_exports() and store_bulletin_export_get() read besides
+ * the metadata (id, title, dates, digests, signature): the CSAF bytes, the
+ * OSV bytes, or neither. */
+enum export_cols { EXPORT_META, EXPORT_CSAF, EXPORT_OSV };
+
+/* The latest export of every bulletin that is published now, ordered by
+ * bulletin id. */
+int store_bulletin_exports(struct db_conn *c, enum export_cols cols, store_export_fn *fn,
+			   void *arg, struct err *e);
+/* The latest export of a published bulletin by its document path ("2026/vf-...json";
+ * by_ident = 0) or its ident (by_ident = 1); ERR_NOT_FOUND "not_published". */
+int store_bulletin_export_get(struct db_conn *c, const char *key, int by_ident,
+			      enum export_cols cols, store_export_fn *fn, void *arg, struct err *e);
+/* How many exports published bulletins have (every revision) and the newest
+ * created_at among them (0 if none): it changes whenever what
+ * store_bulletin_exports() gives does, which is all the feed's lists depend on. */
+int store_bulletin_exports_stamp(struct db_conn *c, int64_t *count, int64_t *newest,
+				 struct err *e);
+
+/* Remember the public key fpr signed with (nothing if it is known). */
+int store_signing_key_put(struct db_conn *c, const char *fpr, const char *public_key,
+			  int64_t at, struct err *e);
+/* *out = a new copy of the armored public key of fpr and *first_used;
+ * ERR_NOT_FOUND "key_not_found". */
+int store_signing_key_get(struct db_conn *c, const char *fpr, char **out, int64_t *first_used,
+			  struct err *e);
+
 #endif

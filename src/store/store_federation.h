@@ -77,9 +77,10 @@ typedef int store_fed_out_fn(void *arg, const struct fed_out_row *r, struct err 
 
 int store_fed_out_add(struct db_conn *c, const struct fed_out_row *r, int64_t *id,
 		      struct err *e);
-/* Queued envelopes due at now, oldest first, at most limit. */
-int store_fed_out_due(struct db_conn *c, int64_t now, int limit, store_fed_out_fn *fn, void *arg,
-		      struct err *e);
+/* Queued envelopes due at now whose id % nslots is slot (one delivery
+ * worker's share), oldest first, at most limit. */
+int store_fed_out_due(struct db_conn *c, int64_t now, int64_t nslots, int64_t slot, int limit,
+		      store_fed_out_fn *fn, void *arg, struct err *e);
 /* The earliest next_attempt_at of a queued envelope (*found 0 if none). */
 int store_fed_out_next_due(struct db_conn *c, int64_t *when, int *found, struct err *e);
 /* After a failed attempt: state queued (retry at next_at) or failed. */
@@ -114,7 +115,8 @@ struct fed_in_row {
 	const char *payload;           /* the leaf's payload JSON */
 	int64_t received_at;
 	int64_t leaf_index;
-	const char *receipt;           /* our signed receipt (wire form) */
+	const char *leaf_hash;         /* hex */
+	const char *receipt;           /* our signed receipt (wire form), NULL until signed */
 };
 
 typedef int store_fed_in_fn(void *arg, const struct fed_in_row *r, struct err *e);
@@ -124,6 +126,8 @@ int store_fed_in_add(struct db_conn *c, const struct fed_in_row *r, int64_t *id,
 int store_fed_in_get(struct db_conn *c, int64_t peer_id, const char *envelope_id,
 		     store_fed_in_fn *fn, void *arg, struct err *e);
 int store_fed_in_count(struct db_conn *c, int64_t *n, struct err *e);
+/* Keep the receipt signed after the commit (only if the row has none). */
+int store_fed_in_set_receipt(struct db_conn *c, int64_t id, const char *receipt, struct err *e);
 
 /* ---- refusals ---- */
 

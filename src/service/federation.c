@@ -1,0 +1,1822 @@
+/* federation.c - peers, the inbox, the durable outbox and its delivery workers (see federation.h). */
+#include "service/federation.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/crypto.h"
+#include "base/hash.h"
+#include "base/mem.h"
+#include "base/sign.h"
+#include "base/timefmt.h"
+#include "service/instance.h"
+#include "service/intake.h"
+#include "service/tlog.h"
+#include "store/gcommit.h"
+#include "store/store_federation.h"
+
+#define ANSWER_MAX (256 * 1024)
+#define SKEW_US (300 * TIME_US_PER_S)     /* created_at may be this far in our future */
+#define DUE_BATCH 32
+
+struct federation {
+	struct instance *in;
+	struct intake *it;
+	struct sign_key *key;          /* our log key: signs envelopes and receipts */
+	pthread_mutex_t key_mu;        /* a sign_key is for one thread at a time */
+	char key_id[ENVELOPE_KEYID_LEN];
+	struct fed_options o;
+	pthread_t *threads;
+	unsigned nthreads;
+	pthread_mutex_t mu;
+	pthread_cond_t *wake;          /* one per worker */
+	uint64_t *kicks;               /* per worker, bumped by federation_send() */
+	fed_delivered_fn *on_delivered;
+	void *on_delivered_arg;
+	int stopping;
+};
+
+/* ---- keys ---- */
+
+static void key_id_of(const unsigned char *der, size_t len, char out[ENVELOPE_KEYID_LEN])
+{
+	crypto_sha256_hex(der, len, out);
+}
+
+/* A public key as text ("alg:base64url(DER)") and its id. */
+static int key_text_of(const struct sign_key *k, char text[FED_KEY_TEXT_MAX],
+		       char id[ENVELOPE_KEYID_LEN], struct err *e)
+{
+	unsigned char *der = NULL;
+	size_t len;
+	const char *alg = sign_alg_name(sign_key_alg(k));
+
+	if (sign_key_public_der(k, &der, &len, e) < 0)
+		return -1;
+	if (strlen(alg) + 1 + b64url_encoded_len(len) + 1 > FED_KEY_TEXT_MAX) {
+		free(der);
+		return err_set(e, ERR_INTERNAL, "public key is too long");
+	}
+	snprintf(text, FED_KEY_TEXT_MAX, "%s:", alg);
+	b64url_encode(der, len, text + strlen(text));
+	key_id_of(der, len, id);
+	free(der);
+	return 0;
+}
+
+/* Parse key text into a verifying key (and its id). */
+static int key_load(const char *text, struct sign_key **out, char id[ENVELOPE_KEYID_LEN],
+		    struct err *e)
+{
+	unsigned char der[FED_KEY_TEXT_MAX];
+	const char *colon = text ? strchr(text, ':') : NULL;
+	char alg_name[16];
+	enum sign_alg alg;
+	size_t len;
+
+	*out = NULL;
+	if (colon == NULL || (size_t)(colon - text) >= sizeof(alg_name))
+		return err_setn(e, ERR_INVALID, "invalid_key",
+				"\"key\" must be \"sm2:...\" or \"ed25519:...\" (`vulnflow peer key`)");
+	memcpy(alg_name, text, (size_t)(colon - text));
+	alg_name[colon - text] = '\0';
+	if (sign_alg_from_name(alg_name, &alg) < 0)
+		return err_setn(e, ERR_INVALID, "invalid_key", "\"key\" algorithm \"%s\" is not sm2 or "
+				"ed25519", alg_name);
+	if (b64url_decode(colon + 1, strlen(colon + 1), der, sizeof(der), &len) < 0 || len == 0)
+		return err_setn(e, ERR_INVALID, "invalid_key", "\"key\" is not base64url after \"%s:\"",
+				alg_name);
+	if (sign_key_from_public_der(out, der, len, e) < 0)
+		return err_setn(e, ERR_INVALID, "invalid_key", "\"key\" is not a public key: %s",
+				e->msg);
+	if (sign_key_alg(*out) != alg) {
+		sign_key_free(*out);
+		*out = NULL;
+		return err_setn(e, ERR_INVALID, "invalid_key", "\"key\" is not an %s key", alg_name);
+	}
+	key_id_of(der, len, id);
+	return 0;
+}
+
+int federation_key_parse(const char *key_text, char key_id[ENVELOPE_KEYID_LEN],
+			 const char **alg, struct err *e)
+{
+	struct sign_key *k;
+
+	if (key_load(key_text, &k, key_id, e) < 0)
+		return -1;
+	if (alg != NULL)
+		*alg = sign_alg_name(sign_key_alg(k));
+	sign_key_free(k);
+	return 0;
+}
+
+static int load_private(const char *dir, struct sign_key **out, struct err *e)
+{
+	char path[CONFIG_STR_LEN + 32];
+
+	snprintf(path, sizeof(path), "%s/keys/log.key", dir);
+	return sign_key_load_private(out, path, e);
+}
+
+int federation_local_key(const char *dir, char key_text[FED_KEY_TEXT_MAX],
+			 char key_id[ENVELOPE_KEYID_LEN], struct err *e)
+{
+	struct sign_key *k;
+	int rc;
+
+	if (load_private(dir, &k, e) < 0)
+		return -1;
+	rc = key_text_of(k, key_text, key_id, e);
+	sign_key_free(k);
+	return rc;
+}
+
+/* ---- peers ---- */
+
+static const char *const peer_roles[] = { "provider", "operator", "platform", "hub", "database",
+					  NULL };
+
+static json_t *time_json(int64_t us)
+{
+	char buf[TIMEFMT_LEN];
+
+	if (us == 0)
+		return json_null();
+	time_format_utc(us, buf);
+	return json_string(buf);
+}
+
+static json_t *peer_json(const struct fed_peer_row *p)
+{
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s?,s:o,s:o,s:o}", "id", (json_int_t)p->id,
+			 "key_id", p->key_id, "key", p->public_key, "url", p->url, "role", p->role,
+			 "jurisdiction", p->jurisdiction, "name", p->name[0] ? p->name : NULL,
+			 "created_at", time_json(p->created_at), "updated_at",
+			 time_json(p->updated_at), "removed_at", time_json(p->removed_at));
+}
+
+static int check_url(const char *url, struct err *e)
+{
+	const char *host;
+
+	if (url == NULL)
+		return err_set(e, ERR_INVALID, "\"url\" is required");
+	if (strncmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else if (strncmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else
+		return err_set(e, ERR_INVALID, "\"url\" must start with http:// or https://");
+	if (strlen(url) > 500 || host[0] == '\0' || host[0] == '/')
+		return err_set(e, ERR_INVALID, "\"url\" must be a base URL of at most 500 bytes");
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '?' || *p == '#')
+			return err_set(e, ERR_INVALID, "\"url\" must not hold blanks, ? or #");
+	return 0;
+}
+
+/* One write transaction on a pool connection: fn(c, arg). */
+static int in_tx(struct db *db, int (*fn)(struct db_conn *c, void *arg, struct err *e),
+		 void *arg, struct err *e)
+{
+	struct db_conn *c;
+	int rc;
+
+	if (db_acquire(db, &c, 5000, e) < 0)
+		return -1;
+	rc = db_begin(c, e);
+	if (rc == 0)
+		rc = fn(c, arg, e);
+	if (rc == 0)
+		rc = db_commit(c, e);
+	else
+		db_rollback(c);
+	db_release(c);
+	return rc;
+}
+
+struct peer_add_ctx {
+	struct fed_peer_row row;
+	json_t *out;
+};
+
+static int peer_add_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct peer_add_ctx *x = arg;
+	struct fed_peer_row old;
+	struct err e2 = ERR_INIT;
+
+	if (store_fed_peer_by_key(c, x->row.key_id, &old, &e2) == 0) {
+		if (old.removed_at == 0)
+			return err_setn(e, ERR_CONFLICT, "peer_exists",
+					"key \"%.16s...\" is already peer %lld (%s)", x->row.key_id,
+					(long long)old.id, old.url);
+		x->row.id = old.id;
+		x->row.created_at = old.created_at;
+		if (store_fed_peer_update(c, &x->row, e) < 0)
+			return -1;
+	} else if (e2.code != ERR_NOT_FOUND) {
+		*e = e2;
+		return -1;
+	} else if (store_fed_peer_add(c, &x->row, &x->row.id, e) < 0) {
+		return -1;
+	}
+	if (store_fed_peer_get(c, x->row.id, &old, e) < 0)
+		return -1;
+	x->out = peer_json(&old);
+	return 0;
+}
+
+int federation_peer_add(struct instance *in, const struct fed_peer_input *p, json_t **out,
+			struct err *e)
+{
+	struct peer_add_ctx x;
+	char own_text[FED_KEY_TEXT_MAX], own_id[ENVELOPE_KEYID_LEN];
+	size_t i;
+
+	*out = NULL;
+	memset(&x, 0, sizeof(x));
+	if (check_url(p->url, e) < 0)
+		return -1;
+	for (i = 0; p->role && peer_roles[i] && strcmp(peer_roles[i], p->role); i++)
+		;
+	if (p->role == NULL || peer_roles[i] == NULL)
+		return err_set(e, ERR_INVALID, "\"role\" must be provider, operator, platform, hub or "
+			       "database");
+	if (p->jurisdiction == NULL || strlen(p->jurisdiction) != 2 ||
+	    p->jurisdiction[0] < 'A' || p->jurisdiction[0] > 'Z' || p->jurisdiction[1] < 'A' ||
+	    p->jurisdiction[1] > 'Z')
+		return err_set(e, ERR_INVALID, "\"jurisdiction\" must be two upper-case letters "
+			       "(ISO 3166-1 alpha-2)");
+	if (p->name != NULL && strlen(p->name) >= sizeof(x.row.name))
+		return err_set(e, ERR_INVALID, "\"name\" is longer than %zu bytes",
+			       sizeof(x.row.name) - 1);
+	if (p->key == NULL || strlen(p->key) >= sizeof(x.row.public_key))
+		return err_setn(e, ERR_INVALID, "invalid_key", "\"key\" is missing or too long");
+	if (federation_key_parse(p->key, x.row.key_id, NULL, e) < 0)
+		return -1;
+	if (federation_local_key(in->cfg.dir, own_text, own_id, e) == 0 &&
+	    strcmp(own_id, x.row.key_id) == 0)
+		return err_set(e, ERR_INVALID, "\"key\" is this instance's own key");
+	snprintf(x.row.public_key, sizeof(x.row.public_key), "%s", p->key);
+	snprintf(x.row.url, sizeof(x.row.url), "%s", p->url);
+	/* the base URL without a trailing slash: the inbox path is appended */
+	while (strlen(x.row.url) > 8 && x.row.url[strlen(x.row.url) - 1] == '/')
+		x.row.url[strlen(x.row.url) - 1] = '\0';
+	snprintf(x.row.role, sizeof(x.row.role), "%s", p->role);
+	snprintf(x.row.jurisdiction, sizeof(x.row.jurisdiction), "%s", p->jurisdiction);
+	snprintf(x.row.name, sizeof(x.row.name), "%s", p->name ? p->name : "");
+	x.row.created_at = x.row.updated_at = time_now_us();
+	if (in_tx(in->db, peer_add_tx, &x, e) < 0) {
+		json_decref(x.out);
+		return -1;
+	}
+	*out = x.out;
+	return 0;
+}
+
+struct peer_find {
+	const char *which;
+	struct fed_peer_row found;
+	int matches;
+};
+
+static int peer_match(void *arg, const struct fed_peer_row *p, struct err *e)
+{
+	struct peer_find *x = arg;
+	char id[32];
+
+	(void)e;
+	snprintf(id, sizeof(id), "%lld", (long long)p->id);
+	if (strcmp(x->which, id) == 0 ||
+	    (strlen(x->which) >= 8 && strncmp(p->key_id, x->which, strlen(x->which)) == 0)) {
+		x->found = *p;
+		x->matches++;
+	}
+	return 0;
+}
+
+struct peer_remove_ctx {
+	struct peer_find f;
+	json_t *out;
+};
+
+static int peer_remove_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct peer_remove_ctx *x = arg;
+	int changed;
+
+	if (store_fed_peer_list(c, 0, peer_match, &x->f, e) < 0)
+		return -1;
+	if (x->f.matches == 0)
+		return err_setn(e, ERR_NOT_FOUND, "unknown_peer", "no active peer \"%s\"", x->f.which);
+	if (x->f.matches > 1)
+		return err_set(e, ERR_INVALID, "\"%s\" names %d peers; give more of the key id",
+			       x->f.which, x->f.matches);
+	if (store_fed_peer_remove(c, x->f.found.id, time_now_us(), &changed, e) < 0 ||
+	    store_fed_peer_get(c, x->f.found.id, &x->f.found, e) < 0)
+		return -1;
+	x->out = peer_json(&x->f.found);
+	return 0;
+}
+
+int federation_peer_remove(struct instance *in, const char *which, json_t **out, struct err *e)
+{
+	struct peer_remove_ctx x;
+
+	*out = NULL;
+	memset(&x, 0, sizeof(x));
+	x.f.which = which;
+	if (in_tx(in->db, peer_remove_tx, &x, e) < 0)
+		return -1;
+	*out = x.out;
+	return 0;
+}
+
+static int peer_append(void *arg, const struct fed_peer_row *p, struct err *e)
+{
+	(void)e;
+	json_array_append_new(arg, peer_json(p));
+	return 0;
+}
+
+int federation_peer_list(struct instance *in, int all, json_t **out, struct err *e)
+{
+	struct db_conn *c;
+	json_t *a = json_array();
+	int rc;
+
+	*out = NULL;
+	if (db_acquire(in->db, &c, 5000, e) < 0) {
+		json_decref(a);
+		return -1;
+	}
+	rc = store_fed_peer_list(c, all, peer_append, a, e);
+	db_release(c);
+	if (rc < 0) {
+		json_decref(a);
+		return -1;
+	}
+	*out = a;
+	return 0;
+}
+
+/* ---- the outbox as JSON ---- */
+
+static json_t *out_json(const struct fed_out_row *r)
+{
+	json_t *o, *receipt = NULL;
+
+	if (r->receipt != NULL) {
+		json_error_t je;
+
+		receipt = json_loads(r->receipt, 0, &je);
+	}
+	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:s?,s:o,s:I,s:s}", "id",
+		      r->envelope_id, "type", r->type, "peer", r->peer_key_id, "peer_url", r->peer_url,
+		      "state", r->state, "attempts", (json_int_t)r->attempts, "created_at",
+		      time_json(r->created_at), "last_attempt_at", time_json(r->last_attempt_at),
+		      "next_attempt_at",
+		      strcmp(r->state, "queued") == 0 ? time_json(r->next_attempt_at) : json_null(),
+		      "last_error", r->last_error, "delivered_at", time_json(r->delivered_at),
+		      "leaf_index", (json_int_t)r->leaf_index, "envelope_sha256", r->envelope_sha256);
+	json_object_set_new(o, "remote_leaf_index", r->remote_leaf_index >= 0
+							    ? json_integer(r->remote_leaf_index)
+							    : json_null());
+	json_object_set_new(o, "receipt", receipt ? receipt : json_null());
+	if (r->case_id) {
+		json_object_set_new(o, "case_id", json_integer(r->case_id));
+		json_object_set_new(o, "case_version", json_integer(r->case_version));
+	}
+	return o;
+}
+
+static int out_append(void *arg, const struct fed_out_row *r, struct err *e)
+{
+	(void)e;
+	json_array_append_new(arg, out_json(r));
+	return 0;
+}
+
+static int refusal_append(void *arg, const struct fed_refusal_row *r, struct err *e)
+{
+	(void)e;
+	json_array_append_new(arg, json_pack("{s:o,s:s,s:s?,s:s?,s:s,s:s,s:s,s:I}", "received_at",
+					     time_json(r->received_at), "client", r->client,
+					     "claimed_from", r->claimed_from, "envelope_id",
+					     r->envelope_id, "code", r->code, "message", r->message,
+					     "body_sha256", r->body_sha256, "body_size",
+					     (json_int_t)r->body_size));
+	return 0;
+}
+
+int federation_status(struct instance *in, int limit, json_t **out, struct err *e)
+{
+	struct db_conn *c;
+	int64_t q, d, f, nin, nref;
+	json_t *outbox = json_array(), *refusals = json_array(), *peers = json_array();
+	char text[FED_KEY_TEXT_MAX], id[ENVELOPE_KEYID_LEN];
+	struct err ke = ERR_INIT;
+	int rc;
+
+	*out = NULL;
+	if (db_acquire(in->db, &c, 5000, e) < 0)
+		goto fail;
+	rc = store_fed_out_counts(c, &q, &d, &f, e);
+	if (rc == 0)
+		rc = store_fed_in_count(c, &nin, e);
+	if (rc == 0)
+		rc = store_fed_refusal_count(c, &nref, e);
+	if (rc == 0)
+		rc = store_fed_out_list(c, NULL, 0, limit, out_append, outbox, e);
+	if (rc == 0)
+		rc = store_fed_refusal_list(c, limit, refusal_append, refusals, e);
+	if (rc == 0)
+		rc = store_fed_peer_list(c, 0, peer_append, peers, e);
+	db_release(c);
+	if (rc < 0)
+		goto fail;
+	if (federation_local_key(in->cfg.dir, text, id, &ke) < 0)
+		text[0] = id[0] = '\0';
+	*out = json_pack("{s:s,s:s?,s:s?,s:{s:I,s:I,s:I},s:{s:I,s:I},s:o,s:o,s:o}", "role",
+			 in->cfg.role, "key_id", id[0] ? id : NULL, "key", text[0] ? text : NULL,
+			 "outbox", "queued", (json_int_t)q, "delivered", (json_int_t)d, "failed",
+			 (json_int_t)f, "inbox", "accepted", (json_int_t)nin, "refused",
+			 (json_int_t)nref, "peers", peers, "envelopes", outbox, "refusals", refusals);
+	return 0;
+fail:
+	json_decref(outbox);
+	json_decref(refusals);
+	json_decref(peers);
+	return -1;
+}
+
+/* ---- signing ---- */
+
+static int sign_envelope(struct federation *f, struct envelope *env, char **text, size_t *len,
+			 char sha[CRYPTO_HASH_HEX_LEN], struct err *e)
+{
+	unsigned char sig[SIGN_MAX_LEN];
+	size_t sig_len;
+	struct buf b;
+	int rc;
+
+	buf_init(&b, ENVELOPE_TEXT_MAX + 64);
+	rc = envelope_signing_input(env, &b, e);
+	if (rc == 0) {
+		pthread_mutex_lock(&f->key_mu);
+		rc = sign_message(f->key, b.data, b.len, sig, &sig_len, e);
+		pthread_mutex_unlock(&f->key_mu);
+	}
+	buf_release(&b);
+	if (rc < 0)
+		return -1;
+	envelope_set_signature(env, sig, sig_len);
+	if (envelope_text(env, text, len, e) < 0)
+		return -1;
+	crypto_sha256_hex(*text, *len, sha);
+	return 0;
+}
+
+static int verify_envelope(const struct envelope *env, const char *key_text, struct err *e)
+{
+	struct sign_key *k;
+	char id[ENVELOPE_KEYID_LEN];
+	struct buf b;
+	int rc;
+
+	if (key_load(key_text, &k, id, e) < 0)
+		return -1;
+	buf_init(&b, ENVELOPE_TEXT_MAX + 64);
+	rc = envelope_signing_input(env, &b, e);
+	if (rc == 0 && (strcmp(id, env->from) != 0 ||
+			sign_verify(k, b.data, b.len, env->signature, env->signature_len, e) < 0))
+		rc = err_setn(e, ERR_UNAUTHENTICATED, "bad_signature",
+			      "the signature of envelope \"%s\" does not verify with the key of "
+			      "peer \"%.16s...\"", env->id, env->from);
+	buf_release(&b);
+	sign_key_free(k);
+	return rc;
+}
+
+static void new_id(const char *prefix, char out[ENVELOPE_ID_MAX + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char r[16];
+	size_t k;
+
+	crypto_random(r, sizeof(r));
+	k = (size_t)snprintf(out, ENVELOPE_ID_MAX + 1, "%s-", prefix);
+	for (size_t i = 0; i < sizeof(r) && k + 2 < ENVELOPE_ID_MAX; i++) {
+		out[k++] = hex[r[i] >> 4];
+		out[k++] = hex[r[i] & 15];
+	}
+	out[k] = '\0';
+}
+
+/* ---- sending ---- */
+
+struct send_ctx {
+	struct fed_out_row row;
+	int64_t id;
+};
+
+static int send_after(struct db_conn *c, void *arg, const struct intake_receipt *r,
+		      struct err *e)
+{
+	struct send_ctx *x = arg;
+
+	x->row.leaf_index = (int64_t)r->leaf_index;
+	return store_fed_out_add(c, &x->row, &x->id, e);
+}
+
+static const struct intake_leaf_ops send_ops = { NULL, send_after };
+
+struct peer_pick {
+	const char *role;
+	struct fed_peer_row found;
+	int matches;
+};
+
+static int peer_by_role(void *arg, const struct fed_peer_row *p, struct err *e)
+{
+	struct peer_pick *x = arg;
+
+	(void)e;
+	if (strcmp(p->role, x->role) == 0) {
+		x->found = *p;
+		x->matches++;
+	}
+	return 0;
+}
+
+static int find_peer(struct federation *f, const char *key_id, const char *role,
+		     struct fed_peer_row *out, struct err *e)
+{
+	struct db_conn *c;
+	struct peer_pick x = { role, { 0 }, 0 };
+	int rc;
+
+	if (db_acquire(f->in->db, &c, 5000, e) < 0)
+		return -1;
+	if (key_id != NULL)
+		rc = store_fed_peer_by_key(c, key_id, out, e);
+	else
+		rc = store_fed_peer_list(c, 0, peer_by_role, &x, e);
+	db_release(c);
+	if (rc < 0)
+		return -1;
+	if (key_id != NULL) {
+		if (out->removed_at != 0)
+			return err_setn(e, ERR_NOT_FOUND, "unknown_peer", "peer \"%.16s...\" was removed",
+					key_id);
+		return 0;
+	}
+	if (x.matches != 1)
+		return err_setn(e, ERR_INVALID, strcmp(role, "hub") == 0 ? "no_hub_peer" : "no_peer",
+				"%s active peer of role %s (`vulnflow peer add --role %s`)",
+				x.matches ? "more than one" : "no", role, role);
+	*out = x.found;
+	return 0;
+}
+
+/* Wake the worker whose share outbox row id is (the others would find nothing new). */
+static void kick(struct federation *f, int64_t id)
+{
+	unsigned slot;
+
+	if (f->nthreads == 0)
+		return;
+	slot = (unsigned)((uint64_t)id % f->o.workers);
+	pthread_mutex_lock(&f->mu);
+	f->kicks[slot]++;
+	pthread_cond_signal(&f->wake[slot]);
+	pthread_mutex_unlock(&f->mu);
+}
+
+int federation_send(struct federation *f, const char *peer, const char *peer_role,
+		    const char *type, json_t *body, int64_t expires_at, int64_t case_id,
+		    int case_version, char id[ENVELOPE_ID_MAX + 1], struct err *e)
+{
+	struct fed_peer_row p;
+	struct envelope *env = NULL;
+	struct send_ctx x;
+	struct intake_receipt rc_out;
+	char *text = NULL, *payload = NULL, sha[CRYPTO_HASH_HEX_LEN], aad[ENVELOPE_ID_MAX + 48];
+	unsigned char *sealed = NULL;
+	size_t len, sealed_len;
+	int64_t now = time_now_us();
+	json_t *pl;
+	int rc = -1;
+
+	id[0] = '\0';
+	if (find_peer(f, peer, peer_role, &p, e) < 0)
+		return -1;
+	new_id("e", id);
+	if (envelope_new(&env, f->key_id, p.key_id, type, id, now, expires_at, body, e) < 0 ||
+	    sign_envelope(f, env, &text, &len, sha, e) < 0)
+		goto out;
+	snprintf(aad, sizeof(aad), "vulnflow-federation/out/%s", id);
+	if (intake_seal_blob(f->it, aad, text, len, &sealed, &sealed_len, e) < 0)
+		goto out;
+	pl = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:s}", "v", 1, "channel", "outbound", "kind",
+		       "envelope", "to", p.key_id, "type", type, "id", id, "envelope_sha256", sha);
+	payload = json_dumps(pl, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(pl);
+	memset(&x, 0, sizeof(x));
+	x.row.envelope_id = id;
+	x.row.peer_id = p.id;
+	x.row.type = type;
+	x.row.envelope = sealed;
+	x.row.envelope_len = sealed_len;
+	x.row.envelope_sha256 = sha;
+	x.row.created_at = now;
+	x.row.case_id = case_id;
+	x.row.case_version = case_version;
+	if (intake_log_with(f->it, INTAKE_OUTBOUND, payload, &send_ops, &x, &rc_out, e) < 0)
+		goto out;
+	kick(f, x.id);
+	rc = 0;
+out:
+	if (rc < 0)
+		id[0] = '\0';
+	free(payload);
+	free(sealed);
+	free(text);
+	envelope_free(env);
+	return rc;
+}
+
+int federation_send_authority_report(struct federation *f, const char *content, size_t len,
+				     int64_t case_id, int version, int64_t learned_at,
+				     char id[ENVELOPE_ID_MAX + 1], struct err *e)
+{
+	char sha[CRYPTO_HASH_HEX_LEN], ref[32];
+	json_t *body;
+	int rc;
+
+	id[0] = '\0';
+	if (content == NULL || len == 0 || strlen(content) != len)
+		return err_set(e, ERR_INVALID, "the authority report content is empty or not text");
+	crypto_sha256_hex(content, len, sha);
+	snprintf(ref, sizeof(ref), "%lld", (long long)case_id);
+	body = json_pack("{s:s,s:i,s:s,s:s%,s:o}", "case_ref", ref, "version", version,
+			 "content_sha256", sha, "content", content, len, "learned_at",
+			 time_json(learned_at));
+	if (body == NULL)
+		return err_set(e, ERR_INVALID, "the authority report content is not UTF-8");
+	rc = federation_send(f, NULL, "hub", "authority_report", body, 0, case_id, version, id, e);
+	json_decref(body);
+	return rc;
+}
+
+/* ---- delivery ---- */
+
+struct answer {
+	struct buf b;
+};
+
+static size_t write_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct answer *a = arg;
+
+	if (buf_add(&a->b, p, size * n) < 0)
+		return 0;      /* too long: curl fails the transfer */
+	return size * n;
+}
+
+/* Check a receipt for envelope `sent`: from the peer, to us, signed, naming it. */
+static int check_receipt(struct federation *f, const struct fed_out_row *r, const char *text,
+			 size_t len, int64_t *remote_leaf, struct err *e)
+{
+	struct envelope *rc_env;
+	const json_t *b;
+	int rc = -1;
+
+	if (envelope_parse(&rc_env, text, len, e) < 0)
+		return -1;
+	b = rc_env->body;
+	if (strcmp(rc_env->type, "receipt") != 0 || strcmp(rc_env->from, r->peer_key_id) != 0 ||
+	    strcmp(rc_env->to, f->key_id) != 0) {
+		err_set(e, ERR_INVALID, "the answer is not a receipt from the peer to us");
+	} else {
+		struct fed_peer_row p;
+
+		if (find_peer(f, r->peer_key_id, NULL, &p, e) == 0 &&
+		    verify_envelope(rc_env, p.public_key, e) == 0) {
+			const char *eid = json_string_value(json_object_get(b, "envelope_id"));
+			const char *sha = json_string_value(json_object_get(b, "envelope_sha256"));
+			json_t *leaf = json_object_get(b, "leaf_index");
+
+			if (eid == NULL || strcmp(eid, r->envelope_id) != 0 || sha == NULL ||
+			    strcmp(sha, r->envelope_sha256) != 0 || !json_is_integer(leaf))
+				err_set(e, ERR_INVALID, "the receipt does not name envelope \"%s\"",
+					r->envelope_id);
+			else {
+				*remote_leaf = json_integer_value(leaf);
+				rc = 0;
+			}
+		}
+	}
+	envelope_free(rc_env);
+	return rc;
+}
+
+struct mark_ctx {
+	int64_t id;
+	const char *state;
+	int64_t attempts, at, next_at, remote_leaf;
+	const char *error;
+	const char *receipt;
+};
+
+static int mark_job(struct db_conn *c, void *arg, struct err *e)
+{
+	struct mark_ctx *m = arg;
+
+	if (m->receipt != NULL)
+		return store_fed_out_delivered(c, m->id, m->attempts, m->at, m->receipt,
+					       m->remote_leaf, e);
+	return store_fed_out_attempt(c, m->id, m->state, m->attempts, m->at, m->next_at, m->error,
+				     e);
+}
+
+static int64_t backoff(const struct fed_options *o, int64_t attempts)
+{
+	int64_t ms = o->backoff_min_ms;
+	unsigned char r;
+
+	for (int64_t i = 1; i < attempts && ms < o->backoff_max_ms; i++)
+		ms *= 2;
+	if (ms > o->backoff_max_ms)
+		ms = o->backoff_max_ms;
+	crypto_random(&r, 1);
+	/* +-12.5 % jitter, so retries of many envelopes spread out */
+	ms += (ms / 8) * ((int64_t)r - 128) / 128;
+	return ms * 1000;
+}
+
+/* A worker's outcomes being committed (not waited for one by one: the
+ * worker waits for all of a batch's before it looks for due envelopes again,
+ * so none is delivered twice for want of its mark). */
+struct delivered_note {
+	char id[ENVELOPE_ID_MAX + 1];
+	int64_t case_id, case_version, at;
+	char *receipt;
+	int ok;                        /* its mark was committed */
+};
+
+struct marks {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int pending;
+	struct delivered_note notes[DUE_BATCH];   /* a case's envelopes delivered in this batch */
+	size_t nnotes;
+};
+
+struct mark_job_async {
+	struct mark_ctx m;
+	struct marks *mk;
+	char *receipt, *error, *id;
+	int note;                      /* index in mk->notes, or -1 */
+};
+
+static void mark_done(void *arg, int rc, const struct err *e)
+{
+	struct mark_job_async *j = arg;
+	struct marks *mk = j->mk;
+
+	if (rc < 0)
+		fprintf(stderr, "vulnflow: federation: cannot record delivery of \"%s\": %s\n",
+			j->id, e->msg);
+	pthread_mutex_lock(&mk->mu);
+	if (j->note >= 0)
+		mk->notes[j->note].ok = rc == 0;
+	free(j->receipt);
+	free(j->error);
+	free(j->id);
+	free(j);
+	mk->pending--;
+	pthread_cond_signal(&mk->cv);
+	pthread_mutex_unlock(&mk->mu);
+}
+
+static int mark_job_run(struct db_conn *c, void *arg, struct err *e)
+{
+	return mark_job(c, &((struct mark_job_async *)arg)->m, e);
+}
+
+static void marks_wait(struct marks *mk)
+{
+	pthread_mutex_lock(&mk->mu);
+	while (mk->pending > 0)
+		pthread_cond_wait(&mk->cv, &mk->mu);
+	pthread_mutex_unlock(&mk->mu);
+}
+
+/* One attempt to deliver r; queues the outcome's record. */
+static void deliver(struct federation *f, CURL *curl, const struct fed_out_row *r,
+		    struct marks *mk)
+{
+	char aad[ENVELOPE_ID_MAX + 48], url[600], errbuf[CURL_ERROR_SIZE] = "", why[320] = "";
+	char *text = NULL, *ans = NULL;
+	size_t len, alen = 0;
+	struct curl_slist *hdrs = NULL;
+	struct answer a;
+	struct mark_ctx m = { r->id, "queued", r->attempts + 1, 0, 0, -1, NULL, NULL };
+	struct err e = ERR_INIT;
+	long status = 0;
+	int permanent = 0;
+	CURLcode cc;
+
+	m.at = time_now_us();
+	snprintf(aad, sizeof(aad), "vulnflow-federation/out/%s", r->envelope_id);
+	if (intake_unseal_blob(f->it, aad, r->envelope, r->envelope_len, &text, &len, &e) < 0) {
+		snprintf(why, sizeof(why), "cannot open the stored envelope: %s", e.msg);
+		permanent = 1;
+		goto record;
+	}
+	snprintf(url, sizeof(url), "%s/api/v1/federation/inbox", r->peer_url);
+	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	buf_init(&a.b, ANSWER_MAX);
+	curl_easy_reset(curl);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(curl, CURLOPT_POST, 1L);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, text);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "vulnflow-federation/1");
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &a);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)f->o.timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	cc = curl_easy_perform(curl);
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(hdrs);
+	ans = buf_detach(&a.b, &alen);
+	if (cc != CURLE_OK) {
+		snprintf(why, sizeof(why), "%s", errbuf[0] ? errbuf : curl_easy_strerror(cc));
+	} else if (status == 200 || status == 201) {
+		if (check_receipt(f, r, ans ? ans : "", alen, &m.remote_leaf, &e) == 0) {
+			m.receipt = ans;
+			m.at = time_now_us();
+		}
+		else
+			snprintf(why, sizeof(why), "bad receipt: %s", e.msg);
+	} else {
+		json_error_t je;
+		json_t *j = json_loadb(ans ? ans : "", alen, 0, &je);
+		const char *code = json_string_value(json_object_get(json_object_get(j, "error"),
+								      "code"));
+		const char *msg = json_string_value(json_object_get(json_object_get(j, "error"),
+								     "message"));
+
+		snprintf(why, sizeof(why), "HTTP %ld %s: %s", status, code ? code : "",
+			 msg ? msg : "");
+		/* the receiver will never take it: a malformed or forged envelope, a replayed
+		 * id, an expired one; anything else (unknown_peer until the peer adds our
+		 * key, 5xx, 429) is worth another try */
+		permanent = status == 400 || status == 401 || status == 409 || status == 413 ||
+			    status == 422;
+		json_decref(j);
+	}
+record:
+	if (m.receipt == NULL) {
+		m.error = why;
+		if (permanent || (uint64_t)m.attempts >= f->o.max_attempts) {
+			m.state = "failed";
+			m.next_at = m.at;
+		} else {
+			m.next_at = m.at + backoff(&f->o, m.attempts);
+		}
+	}
+	{
+		struct mark_job_async *j = xcalloc(1, sizeof(*j));
+
+		j->m = m;
+		j->mk = mk;
+		j->id = xstrdup(r->envelope_id);
+		j->note = -1;
+		if (m.receipt != NULL) {
+			j->receipt = ans;      /* m.receipt points at it */
+			ans = NULL;
+			if (r->case_id != 0 && mk->nnotes < DUE_BATCH) {
+				struct delivered_note *n = &mk->notes[mk->nnotes];
+
+				snprintf(n->id, sizeof(n->id), "%s", r->envelope_id);
+				n->case_id = r->case_id;
+				n->case_version = r->case_version;
+				n->at = m.at;
+				n->receipt = xstrdup(j->receipt);
+				n->ok = 0;
+				j->note = (int)mk->nnotes++;
+			}
+		} else {
+			j->error = xstrdup(why);
+			j->m.error = j->error;
+		}
+		pthread_mutex_lock(&mk->mu);
+		mk->pending++;
+		pthread_mutex_unlock(&mk->mu);
+		if (intake_write_async(f->it, mark_job_run, j, mark_done, j, &e) < 0)
+			mark_done(j, -1, &e);
+	}
+	free(ans);
+	free(text);
+}
+
+/* Copy the rows first: deliver() must not run while the statement holds a
+ * connection (the writer needs it). */
+struct due_list {
+	struct fed_out_row rows[DUE_BATCH];
+	char *owned[DUE_BATCH][7];
+	unsigned char *env[DUE_BATCH];
+	size_t n;
+	unsigned slot, nslots;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static int due_take(void *arg, const struct fed_out_row *r, struct err *e)
+{
+	struct due_list *l = arg;
+	struct fed_out_row *d;
+
+	(void)e;
+	if (l->n == DUE_BATCH)
+		return 0;
+	d = &l->rows[l->n];
+	*d = *r;
+	d->envelope_id = l->owned[l->n][0] = xstrdup(r->envelope_id);
+	d->type = l->owned[l->n][1] = xstrdup(r->type);
+	d->envelope_sha256 = l->owned[l->n][2] = xstrdup(r->envelope_sha256);
+	d->state = l->owned[l->n][3] = xstrdup(r->state);
+	d->peer_key_id = l->owned[l->n][4] = xstrdup(r->peer_key_id);
+	d->peer_url = l->owned[l->n][5] = xstrdup(r->peer_url);
+	d->last_error = l->owned[l->n][6] = dup_or_null(r->last_error);
+	d->receipt = NULL;
+	d->peer_role = NULL;
+	l->env[l->n] = xmalloc(r->envelope_len ? r->envelope_len : 1);
+	memcpy(l->env[l->n], r->envelope, r->envelope_len);
+	d->envelope = l->env[l->n];
+	l->n++;
+	return 0;
+}
+
+static void due_free(struct due_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		for (int k = 0; k < 7; k++)
+			free(l->owned[i][k]);
+		free(l->env[i]);
+	}
+	l->n = 0;
+}
+
+struct worker_arg {
+	struct federation *f;
+	unsigned slot;
+};
+
+static void *worker(void *arg)
+{
+	struct worker_arg *wa = arg;
+	struct federation *f = wa->f;
+	unsigned slot = wa->slot;
+	CURL *curl = curl_easy_init();
+	struct due_list *l = xcalloc(1, sizeof(*l));
+	struct marks mk = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+	free(wa);
+	l->slot = slot;
+	l->nslots = f->o.workers;
+	for (;;) {
+		struct db_conn *c;
+		struct err e = ERR_INIT;
+		int64_t now = time_now_us(), next = 0, wait_us = 2 * TIME_US_PER_S;
+		uint64_t kicks;
+		int found = 0;
+
+		pthread_mutex_lock(&f->mu);
+		kicks = f->kicks[slot];
+		if (f->stopping) {
+			pthread_mutex_unlock(&f->mu);
+			break;
+		}
+		pthread_mutex_unlock(&f->mu);
+		if (db_acquire(f->in->db, &c, 5000, &e) == 0) {
+			if (store_fed_out_due(c, now, l->nslots, l->slot, DUE_BATCH, due_take, l, &e) < 0 ||
+			    (l->n == 0 && store_fed_out_next_due(c, &next, &found, &e) < 0))
+				fprintf(stderr, "vulnflow: federation: %s\n", e.msg);
+			db_release(c);
+		}
+		for (size_t i = 0; i < l->n && curl != NULL; i++)
+			deliver(f, curl, &l->rows[i], &mk);
+		marks_wait(&mk);
+		for (size_t i = 0; i < mk.nnotes; i++) {
+			struct delivered_note *n = &mk.notes[i];
+			fed_delivered_fn *fn;
+			void *fn_arg;
+
+			pthread_mutex_lock(&f->mu);
+			fn = f->on_delivered;
+			fn_arg = f->on_delivered_arg;
+			pthread_mutex_unlock(&f->mu);
+			if (n->ok && fn != NULL)
+				fn(fn_arg, n->id, n->case_id, (int)n->case_version, n->receipt, n->at);
+			free(n->receipt);
+		}
+		mk.nnotes = 0;
+		if (l->n > 0) {
+			due_free(l);
+			continue;
+		}
+		if (found && next - now < wait_us)
+			wait_us = next > now ? next - now : 1000;
+		pthread_mutex_lock(&f->mu);
+		if (!f->stopping && f->kicks[slot] == kicks) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += wait_us / TIME_US_PER_S;
+			ts.tv_nsec += (long)(wait_us % TIME_US_PER_S) * 1000;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&f->wake[slot], &f->mu, &ts);
+		}
+		pthread_mutex_unlock(&f->mu);
+	}
+	free(l);
+	if (curl != NULL)
+		curl_easy_cleanup(curl);
+	pthread_mutex_destroy(&mk.mu);
+	pthread_cond_destroy(&mk.cv);
+	return NULL;
+}
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static int curl_ok;
+
+static void curl_setup(void)
+{
+	curl_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
+
+int federation_start(struct federation **out, struct instance *in, struct intake *it,
+		     const struct fed_options *opts, struct err *e)
+{
+	struct federation *f = xcalloc(1, sizeof(*f));
+	char text[FED_KEY_TEXT_MAX];
+
+	*out = NULL;
+	f->in = in;
+	f->it = it;
+	if (opts != NULL)
+		f->o = *opts;
+	if (f->o.workers == 0)
+		f->o.workers = 16;
+	if (f->o.timeout_ms <= 0)
+		f->o.timeout_ms = 10000;
+	if (f->o.backoff_min_ms <= 0)
+		f->o.backoff_min_ms = 500;
+	if (f->o.backoff_max_ms <= 0)
+		f->o.backoff_max_ms = 300000;
+	if (f->o.max_attempts == 0)
+		f->o.max_attempts = 30;
+	pthread_mutex_init(&f->key_mu, NULL);
+	pthread_mutex_init(&f->mu, NULL);
+	if (load_private(in->cfg.dir, &f->key, e) < 0 ||
+	    key_text_of(f->key, text, f->key_id, e) < 0)
+		goto fail;
+	if (f->o.workers != (unsigned)-1) {
+		pthread_once(&curl_once, curl_setup);
+		if (!curl_ok) {
+			err_set(e, ERR_INTERNAL, "libcurl failed to initialise");
+			goto fail;
+		}
+		f->threads = xcalloc(f->o.workers, sizeof(*f->threads));
+		f->wake = xcalloc(f->o.workers, sizeof(*f->wake));
+		f->kicks = xcalloc(f->o.workers, sizeof(*f->kicks));
+		for (unsigned i = 0; i < f->o.workers; i++)
+			pthread_cond_init(&f->wake[i], NULL);
+		for (unsigned i = 0; i < f->o.workers; i++) {
+			struct worker_arg *wa = xcalloc(1, sizeof(*wa));
+
+			wa->f = f;
+			wa->slot = i;
+			if (pthread_create(&f->threads[i], NULL, worker, wa) != 0) {
+				free(wa);
+				err_set(e, ERR_INTERNAL, "cannot start a federation worker");
+				goto fail;      /* stops the ones started */
+			}
+			f->nthreads = i + 1;
+		}
+	}
+	*out = f;
+	return 0;
+fail:
+	federation_stop(f);
+	return -1;
+}
+
+void federation_stop(struct federation *f)
+{
+	if (f == NULL)
+		return;
+	pthread_mutex_lock(&f->mu);
+	f->stopping = 1;
+	for (unsigned i = 0; f->wake != NULL && i < f->o.workers; i++)
+		pthread_cond_broadcast(&f->wake[i]);
+	pthread_mutex_unlock(&f->mu);
+	for (unsigned i = 0; i < f->nthreads; i++)
+		pthread_join(f->threads[i], NULL);
+	free(f->threads);
+	sign_key_free(f->key);
+	for (unsigned i = 0; f->wake != NULL && i < f->o.workers; i++)
+		pthread_cond_destroy(&f->wake[i]);
+	free(f->wake);
+	free(f->kicks);
+	pthread_mutex_destroy(&f->mu);
+	pthread_mutex_destroy(&f->key_mu);
+	free(f);
+}
+
+void federation_on_delivered(struct federation *f, fed_delivered_fn *fn, void *arg)
+{
+	pthread_mutex_lock(&f->mu);
+	f->on_delivered = fn;
+	f->on_delivered_arg = arg;
+	pthread_mutex_unlock(&f->mu);
+}
+
+const char *federation_key_id(const struct federation *f)
+{
+	return f->key_id;
+}
+
+/* ---- reading the outbox ---- */
+
+struct one_out {
+	json_t *j;
+	char state[16];
+};
+
+static int one_out(void *arg, const struct fed_out_row *r, struct err *e)
+{
+	struct one_out *x = arg;
+
+	(void)e;
+	x->j = out_json(r);
+	snprintf(x->state, sizeof(x->state), "%s", r->state);
+	return 0;
+}
+
+static int out_get(struct federation *f, const char *id, struct one_out *x, struct err *e)
+{
+	struct db_conn *c;
+	int rc;
+
+	memset(x, 0, sizeof(*x));
+	if (db_acquire(f->in->db, &c, 5000, e) < 0)
+		return -1;
+	rc = store_fed_out_get(c, id, one_out, x, e);
+	db_release(c);
+	return rc;
+}
+
+int federation_outbox_get(struct federation *f, const char *id, json_t **out, struct err *e)
+{
+	struct one_out x;
+
+	*out = NULL;
+	if (out_get(f, id, &x, e) < 0)
+		return -1;
+	*out = x.j;
+	return 0;
+}
+
+int federation_wait(struct federation *f, const char *id, int64_t timeout_ms, char state[16],
+		    struct err *e)
+{
+	int64_t until = time_mono_us() + timeout_ms * 1000;
+	struct one_out x;
+
+	for (;;) {
+		if (out_get(f, id, &x, e) < 0)
+			return -1;
+		json_decref(x.j);
+		memcpy(state, x.state, 16);
+		if (strcmp(state, "queued") != 0 || time_mono_us() >= until)
+			return 0;
+		struct timespec ts = { 0, 5 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+int federation_outbox_list(struct federation *f, const char *state, int64_t after_id, int limit,
+			   json_t **out, struct err *e)
+{
+	struct db_conn *c;
+	json_t *a = json_array();
+	int rc;
+
+	*out = NULL;
+	if (db_acquire(f->in->db, &c, 5000, e) < 0) {
+		json_decref(a);
+		return -1;
+	}
+	rc = store_fed_out_list(c, state, after_id, limit, out_append, a, e);
+	db_release(c);
+	if (rc < 0) {
+		json_decref(a);
+		return -1;
+	}
+	*out = a;
+	return 0;
+}
+
+static int hub_append(void *arg, const struct hub_report_row *r, struct err *e)
+{
+	(void)e;
+	json_array_append_new(arg, json_pack("{s:I,s:s,s:{s:s,s:s?,s:s,s:s},s:s,s:I,s:s,s:o,s:o,"
+					     "s:b,s:I}",
+					     "id", (json_int_t)r->id, "envelope_id", r->envelope_id,
+					     "provider", "key_id", r->provider_key_id, "name",
+					     r->provider_name, "url", r->provider_url, "jurisdiction",
+					     r->provider_jurisdiction, "case_ref", r->case_ref,
+					     "version", (json_int_t)r->version, "content_sha256",
+					     r->content_sha256, "learned_at", time_json(r->learned_at),
+					     "received_at", time_json(r->received_at),
+					     "within_2_days",
+					     r->learned_at != 0 &&
+						     r->received_at - r->learned_at <=
+							     2 * 24 * 3600 * TIME_US_PER_S,
+					     "leaf_index", (json_int_t)r->leaf_index));
+	return 0;
+}
+
+int federation_hub_reports(struct federation *f, int64_t after_id, int limit, json_t **out,
+			   struct err *e)
+{
+	struct db_conn *c;
+	json_t *a = json_array();
+	int rc;
+
+	*out = NULL;
+	if (db_acquire(f->in->db, &c, 5000, e) < 0) {
+		json_decref(a);
+		return -1;
+	}
+	rc = store_hub_report_list(c, 0, after_id, limit, hub_append, a, e);
+	db_release(c);
+	if (rc < 0) {
+		json_decref(a);
+		return -1;
+	}
+	*out = a;
+	return 0;
+}
+
+/* ---- the inbox ---- */
+
+/* What an accepted envelope's receipt says (from its inbox row). */
+struct receipt_facts {
+	int64_t inbox_id;
+	int64_t received_at;
+	int64_t leaf_index;
+	char leaf_hash[HASH_HEX_LEN];
+	char type[ENVELOPE_TYPE_MAX + 1];
+};
+
+struct inbox_ctx {
+	struct federation *f;
+	const struct fed_peer_row *peer;
+	const struct envelope *env;
+	const char *sha;
+	const unsigned char *sealed;
+	size_t sealed_len;
+	const char *payload;
+	char *receipt;                 /* the stored receipt, if the row had one */
+	size_t receipt_len;
+	struct receipt_facts facts;    /* the row's (or the new row's) facts */
+	int found;                     /* the envelope was there already */
+	int replay;                    /* the id came with other content */
+	/* authority_report */
+	const char *case_ref;
+	int64_t version, learned_at;
+	const char *content_sha;
+};
+
+/* The receipt of an envelope: deterministic but for an SM2 signature's
+ * randomness (created_at is the reception time, the id follows from the
+ * envelope's sender and id). */
+static int make_receipt(struct federation *f, const char *from, const char *id, const char *sha,
+			const struct receipt_facts *rf, char **text, size_t *len, struct err *e)
+{
+	struct envelope *rc_env = NULL;
+	char rid[ENVELOPE_ID_MAX + 1], h[CRYPTO_HASH_HEX_LEN], rsha[CRYPTO_HASH_HEX_LEN];
+	char seed[ENVELOPE_KEYID_LEN + ENVELOPE_ID_MAX + 2];
+	json_t *body;
+	int rc;
+
+	snprintf(seed, sizeof(seed), "%s/%s", from, id);
+	crypto_sha256_hex(seed, strlen(seed), h);
+	snprintf(rid, sizeof(rid), "r-%.32s", h);
+	body = json_pack("{s:s,s:s,s:s,s:s,s:o,s:I,s:s,s:s}", "envelope_id", id, "envelope_type",
+			 rf->type, "envelope_sha256", sha, "status", "accepted", "received_at",
+			 time_json(rf->received_at), "leaf_index", (json_int_t)rf->leaf_index,
+			 "leaf_hash", rf->leaf_hash, "log_id", tlog_log_id(intake_log(f->it)));
+	rc = envelope_new(&rc_env, f->key_id, from, "receipt", rid, rf->received_at, 0, body, e);
+	if (rc == 0)
+		rc = sign_envelope(f, rc_env, text, len, rsha, e);
+	envelope_free(rc_env);
+	json_decref(body);
+	return rc;
+}
+
+static int existing_in(void *arg, const struct fed_in_row *r, struct err *e)
+{
+	struct inbox_ctx *x = arg;
+
+	if (strcmp(r->envelope_sha256, x->sha) != 0) {
+		x->replay = 1;
+		return err_setn(e, ERR_CONFLICT, "replayed_id",
+				"envelope id \"%s\" from this peer was received before with other "
+				"content", x->env->id);
+	}
+	x->found = 1;
+	x->facts.inbox_id = r->id;
+	x->facts.received_at = r->received_at;
+	x->facts.leaf_index = r->leaf_index;
+	snprintf(x->facts.leaf_hash, sizeof(x->facts.leaf_hash), "%s", r->leaf_hash);
+	snprintf(x->facts.type, sizeof(x->facts.type), "%s", r->type);
+	if (r->receipt != NULL) {
+		x->receipt = xstrdup(r->receipt);
+		x->receipt_len = strlen(r->receipt);
+	}
+	return 0;
+}
+
+static int inbox_before(struct db_conn *c, void *arg, uint64_t *existing, struct err *e)
+{
+	struct inbox_ctx *x = arg;
+	struct err e2 = ERR_INIT;
+
+	if (store_fed_in_get(c, x->peer->id, x->env->id, existing_in, x, &e2) == 0) {
+		*existing = (uint64_t)x->facts.leaf_index;
+		return 1;
+	}
+	if (e2.code == ERR_NOT_FOUND)
+		return 0;
+	*e = e2;
+	return -1;
+}
+
+/* In the writer: the inbox row (its receipt is signed after the commit,
+ * outside the writer, by federation_inbox_finish()) and the type's record. */
+static int inbox_after(struct db_conn *c, void *arg, const struct intake_receipt *r,
+		       struct err *e)
+{
+	struct inbox_ctx *x = arg;
+	struct fed_in_row row;
+	int64_t inbox_id;
+
+	x->facts.received_at = r->received_at;
+	x->facts.leaf_index = (int64_t)r->leaf_index;
+	hash_hex(r->leaf_hash, x->facts.leaf_hash);
+	snprintf(x->facts.type, sizeof(x->facts.type), "%s", x->env->type);
+	memset(&row, 0, sizeof(row));
+	row.peer_id = x->peer->id;
+	row.envelope_id = x->env->id;
+	row.type = x->env->type;
+	row.envelope = x->sealed;
+	row.envelope_len = x->sealed_len;
+	row.envelope_sha256 = x->sha;
+	row.payload = x->payload;
+	row.received_at = r->received_at;
+	row.leaf_index = (int64_t)r->leaf_index;
+	row.leaf_hash = x->facts.leaf_hash;
+	row.receipt = NULL;
+	if (store_fed_in_add(c, &row, &inbox_id, e) < 0)
+		return -1;
+	x->facts.inbox_id = inbox_id;
+	if (strcmp(x->env->type, "authority_report") == 0) {
+		struct hub_report_row hr = {
+			.inbox_id = inbox_id,
+			.provider_peer_id = x->peer->id,
+			.case_ref = x->case_ref,
+			.version = x->version,
+			.content_sha256 = x->content_sha,
+			.learned_at = x->learned_at,
+			.received_at = r->received_at,
+		};
+		int64_t hid;
+
+		if (store_hub_report_add(c, &hr, &hid, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const struct intake_leaf_ops inbox_ops = { inbox_before, inbox_after };
+
+/* Keep a receipt signed after the commit on its row (batched, not waited
+ * for: if it is lost, the next copy of the envelope signs it again). */
+struct receipt_store {
+	int64_t inbox_id;
+	char *text;
+};
+
+static int receipt_store_job(struct db_conn *c, void *arg, struct err *e)
+{
+	struct receipt_store *rs = arg;
+
+	return store_fed_in_set_receipt(c, rs->inbox_id, rs->text, e);
+}
+
+static void receipt_store_done(void *arg, int rc, const struct err *e)
+{
+	struct receipt_store *rs = arg;
+
+	if (rc < 0)
+		fprintf(stderr, "vulnflow: federation: cannot store a receipt: %s\n", e->msg);
+	free(rs->text);
+	free(rs);
+}
+
+/* Fill out from x: the stored receipt, or a new one signed now and stored. */
+static int answer_with_receipt(struct federation *f, struct inbox_ctx *x,
+			       struct fed_inbox_answer *out, struct err *e)
+{
+	if (x->receipt == NULL) {
+		struct receipt_store *rs;
+		struct err e2 = ERR_INIT;
+
+		if (make_receipt(f, x->env->from, x->env->id, x->sha, &x->facts, &x->receipt,
+				 &x->receipt_len, e) < 0)
+			return -1;
+		rs = xcalloc(1, sizeof(*rs));
+		rs->inbox_id = x->facts.inbox_id;
+		rs->text = xstrdup(x->receipt);
+		if (intake_write_async(f->it, receipt_store_job, rs, receipt_store_done, rs, &e2) < 0)
+			receipt_store_done(rs, -1, &e2);
+	}
+	out->text = x->receipt;
+	out->len = x->receipt_len;
+	out->leaf_index = (uint64_t)x->facts.leaf_index;
+	x->receipt = NULL;
+	return 0;
+}
+
+struct refusal_job {
+	struct fed_refusal_row row;
+};
+
+static int refusal_job(struct db_conn *c, void *arg, struct err *e)
+{
+	return store_fed_refusal_add(c, &((struct refusal_job *)arg)->row, e);
+}
+
+/* Store the refusal (its own small commit), then return -1 with why in e. */
+static int refuse(struct federation *f, const char *client, const struct envelope *env,
+		  const char *body, size_t len, const struct err *why, struct err *e)
+{
+	struct refusal_job j;
+	char sha[CRYPTO_HASH_HEX_LEN];
+	struct err e2 = ERR_INIT;
+
+	crypto_sha256_hex(body ? body : "", body ? len : 0, sha);
+	memset(&j, 0, sizeof(j));
+	j.row.received_at = time_now_us();
+	j.row.client = client ? client : "";
+	j.row.claimed_from = env ? env->from : NULL;
+	j.row.envelope_id = env ? env->id : NULL;
+	j.row.code = err_name(why);
+	j.row.message = why->msg;
+	j.row.body_sha256 = sha;
+	j.row.body_size = (int64_t)len;
+	if (intake_write(f->it, refusal_job, &j, &e2) < 0)
+		fprintf(stderr, "vulnflow: federation: cannot store a refusal: %s\n", e2.msg);
+	*e = *why;
+	return -1;
+}
+
+/* What this role takes, and the body's form for each type. */
+static int check_type(struct federation *f, struct inbox_ctx *x, struct err *e)
+{
+	const struct envelope *env = x->env;
+
+	if (strcmp(env->type, "ping") == 0)
+		return 0;
+	if (strcmp(env->type, "authority_report") == 0) {
+		const json_t *b = env->body;
+		const char *content = json_string_value(json_object_get(b, "content"));
+		const char *sha = json_string_value(json_object_get(b, "content_sha256"));
+		const char *ref = json_string_value(json_object_get(b, "case_ref"));
+		json_t *ver = json_object_get(b, "version"), *la = json_object_get(b, "learned_at");
+		char h[CRYPTO_HASH_HEX_LEN];
+
+		if (strcmp(f->in->cfg.role, "hub") != 0)
+			return err_setn(e, ERR_INVALID, "unsupported_type",
+					"this instance (role %s) does not take authority reports",
+					f->in->cfg.role);
+		if (content == NULL || sha == NULL || ref == NULL || ref[0] == '\0' ||
+		    strlen(ref) > 64 || !json_is_integer(ver) || json_integer_value(ver) < 1 ||
+		    (la != NULL && !json_is_null(la) && !json_is_string(la)))
+			return err_setn(e, ERR_INVALID, "invalid_body",
+					"an authority_report body needs \"case_ref\", \"version\" (>= 1), "
+					"\"content\", \"content_sha256\" and \"learned_at\"");
+		crypto_sha256_hex(content, strlen(content), h);
+		if (strcmp(h, sha) != 0)
+			return err_setn(e, ERR_INVALID, "invalid_body",
+					"\"content_sha256\" is not the SHA-256 of \"content\"");
+		x->learned_at = 0;
+		if (json_is_string(la) && time_parse_rfc3339(json_string_value(la), &x->learned_at) < 0)
+			return err_setn(e, ERR_INVALID, "invalid_body",
+					"\"learned_at\" is not an RFC 3339 time");
+		x->case_ref = ref;
+		x->version = json_integer_value(ver);
+		x->content_sha = sha;
+		return 0;
+	}
+	return err_setn(e, ERR_INVALID, "unsupported_type", "envelope type \"%s\" is not taken here",
+			env->type);
+}
+
+/* An envelope on its way through the intake writer. */
+struct inbox_op {
+	struct inbox_ctx x;
+	struct fed_peer_row peer;
+	struct envelope *env;
+	char *text, *payload;
+	unsigned char *sealed;
+	char sha[CRYPTO_HASH_HEX_LEN];
+	char client[64];
+	char body_sha[CRYPTO_HASH_HEX_LEN];
+	size_t body_len;
+	struct intake_receipt rcpt;
+	struct fed_inbox_answer *out;
+	fed_inbox_done_fn *done;
+	void *done_arg;
+};
+
+static void inbox_op_free(struct inbox_op *op)
+{
+	if (op == NULL)
+		return;
+	free(op->x.receipt);
+	free(op->payload);
+	free(op->sealed);
+	free(op->text);
+	envelope_free(op->env);
+	free(op);
+}
+
+static int refusal_job_async(struct db_conn *c, void *arg, struct err *e)
+{
+	return store_fed_refusal_add(c, &((struct refusal_job *)arg)->row, e);
+}
+
+static void refusal_done(void *arg, int rc, const struct err *e)
+{
+	struct refusal_job *j = arg;
+
+	if (rc < 0)
+		fprintf(stderr, "vulnflow: federation: cannot store a refusal: %s\n", e->msg);
+	free((void *)j->row.client);
+	free((void *)j->row.claimed_from);
+	free((void *)j->row.envelope_id);
+	free((void *)j->row.message);
+	free((void *)j->row.body_sha256);
+	free(j);
+}
+
+/* The intake writer's completion (its thread): hand the outcome back; a
+ * replay found only inside the transaction (two different envelopes with
+ * one id at once) is refused here. */
+static void inbox_done(void *arg, int rc, const struct err *e)
+{
+	struct inbox_op *op = arg;
+	struct err why = ERR_INIT;
+
+	if (rc == 0) {
+		op->out->status = op->rcpt.disposition == INTAKE_DISPOSITION_COUNT ? 200 : 201;
+		op->out->pending = op;         /* federation_inbox_finish() signs the receipt */
+		op->done(op->done_arg, 0, &why);
+		return;
+	}
+	why = *e;
+	if (op->x.replay) {
+		struct refusal_job *j = xcalloc(1, sizeof(*j));
+		struct err e2 = ERR_INIT;
+		int rc2;
+
+		j->row.received_at = time_now_us();
+		j->row.client = xstrdup(op->client);
+		j->row.claimed_from = xstrdup(op->env->from);
+		j->row.envelope_id = xstrdup(op->env->id);
+		j->row.code = err_name(e);     /* static wire names */
+		j->row.message = xstrdup(e->msg);
+		j->row.body_sha256 = xstrdup(op->body_sha);
+		j->row.body_size = (int64_t)op->body_len;
+		/* not through the intake writer: this is its thread (its batch is
+		 * committed, so a connection of our own does not wait for it) */
+		rc2 = in_tx(op->x.f->in->db, refusal_job_async, j, &e2);
+		refusal_done(j, rc2, &e2);
+	}
+	op->done(op->done_arg, rc, &why);
+	inbox_op_free(op);
+}
+
+int federation_inbox_finish(struct federation *f, struct fed_inbox_answer *out, struct err *e)
+{
+	struct inbox_op *op = out->pending;
+	int rc;
+
+	if (op == NULL)
+		return 0;
+	out->pending = NULL;
+	rc = answer_with_receipt(f, &op->x, out, e);
+	inbox_op_free(op);
+	return rc;
+}
+
+void federation_inbox_answer_release(struct fed_inbox_answer *out)
+{
+	inbox_op_free(out->pending);
+	out->pending = NULL;
+	free(out->text);
+	out->text = NULL;
+}
+
+int federation_inbox_async(struct federation *f, const char *client, const char *body,
+			   size_t len, struct fed_inbox_answer *out, fed_inbox_done_fn *done,
+			   void *arg, struct err *e)
+{
+	struct inbox_op *op = xcalloc(1, sizeof(*op));
+	struct err why = ERR_INIT;
+	char aad[ENVELOPE_KEYID_LEN + ENVELOPE_ID_MAX + 48];
+	size_t tlen, sealed_len = 0;
+	int64_t now = time_now_us();
+	json_t *pl;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	op->out = out;
+	op->done = done;
+	op->done_arg = arg;
+	snprintf(op->client, sizeof(op->client), "%s", client ? client : "");
+	if (envelope_parse(&op->env, body ? body : "", body ? len : 0, &why) < 0) {
+		rc = refuse(f, client, NULL, body, len, &why, e);
+		goto out;
+	}
+	if (strcmp(op->env->to, f->key_id) != 0) {
+		err_setn(&why, ERR_INVALID, "wrong_recipient",
+			 "envelope is addressed to \"%.16s...\", not to this instance", op->env->to);
+		goto refused;
+	}
+	if (find_peer(f, op->env->from, NULL, &op->peer, &why) < 0) {
+		if (why.code == ERR_NOT_FOUND)
+			err_setn(&why, ERR_FORBIDDEN, "unknown_peer",
+				 "\"%.16s...\" is not a peer of this instance", op->env->from);
+		goto refused;
+	}
+	if (verify_envelope(op->env, op->peer.public_key, &why) < 0)
+		goto refused;
+	/* the canonical wire form names it, whatever whitespace it came with */
+	if (envelope_text(op->env, &op->text, &tlen, &why) < 0)
+		goto refused;
+	crypto_sha256_hex(op->text, tlen, op->sha);
+	crypto_sha256_hex(body ? body : "", body ? len : 0, op->body_sha);
+	op->body_len = len;
+	op->x.f = f;
+	op->x.peer = &op->peer;
+	op->x.env = op->env;
+	op->x.sha = op->sha;
+	{
+		/* the same envelope again: the same receipt, before any other check (a
+		 * retry after expiry still gets its proof) */
+		struct db_conn *c;
+		struct err e2 = ERR_INIT;
+		int found;
+
+		if (db_acquire(f->in->db, &c, 5000, e) < 0)
+			goto out;
+		found = store_fed_in_get(c, op->peer.id, op->env->id, existing_in, &op->x, &e2);
+		db_release(c);
+		if (found == 0 && op->x.receipt == NULL) {
+			/* its receipt may be queued for storing: wait for that commit and
+			 * read again, so the copy gets the same bytes (an SM2 signature
+			 * made again would differ) */
+			intake_flush(f->it);
+			if (db_acquire(f->in->db, &c, 5000, e) < 0)
+				goto out;
+			found = store_fed_in_get(c, op->peer.id, op->env->id, existing_in, &op->x,
+						 &e2);
+			db_release(c);
+		}
+		if (found == 0) {
+			out->status = 200;
+			rc = answer_with_receipt(f, &op->x, out, e);
+			goto out;
+		}
+		if (op->x.replay) {
+			why = e2;
+			goto refused;
+		}
+		if (e2.code != ERR_NOT_FOUND) {
+			*e = e2;
+			goto out;
+		}
+	}
+	if (op->env->expires_at != 0 && now >= op->env->expires_at) {
+		err_setn(&why, ERR_INVALID, "expired", "envelope \"%s\" expired at %s", op->env->id,
+			 json_string_value(json_object_get(op->env->obj, "expires_at")));
+		goto refused;
+	}
+	if (op->env->created_at > now + SKEW_US) {
+		err_setn(&why, ERR_INVALID, "not_yet_valid",
+			 "envelope \"%s\" was created in the future (%s)", op->env->id,
+			 json_string_value(json_object_get(op->env->obj, "created_at")));
+		goto refused;
+	}
+	if (check_type(f, &op->x, &why) < 0)
+		goto refused;
+	snprintf(aad, sizeof(aad), "vulnflow-federation/in/%s/%s", op->env->from, op->env->id);
+	if (intake_seal_blob(f->it, aad, op->text, tlen, &op->sealed, &sealed_len, e) < 0)
+		goto out;
+	pl = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:s}", "v", 1, "channel", "federation", "kind",
+		       "envelope", "from", op->env->from, "type", op->env->type, "id", op->env->id,
+		       "envelope_sha256", op->sha);
+	op->payload = json_dumps(pl, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(pl);
+	op->x.sealed = op->sealed;
+	op->x.sealed_len = sealed_len;
+	op->x.payload = op->payload;
+	if (intake_log_with_async(f->it, INTAKE_FEDERATION, op->payload, &inbox_ops, &op->x,
+				  &op->rcpt, inbox_done, op, e) < 0)
+		goto out;
+	return 1;      /* op is the writer's now */
+refused:
+	rc = refuse(f, client, op->env, body, len, &why, e);
+out:
+	inbox_op_free(op);
+	return rc;
+}
+
+struct sync_wait {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int finished, rc;
+	struct err e;
+};
+
+static void sync_done(void *arg, int rc, const struct err *e)
+{
+	struct sync_wait *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	w->finished = 1;
+	w->rc = rc;
+	if (rc < 0)
+		w->e = *e;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+int federation_inbox(struct federation *f, const char *client, const char *body, size_t len,
+		     struct fed_inbox_answer *out, struct err *e)
+{
+	struct sync_wait w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, ERR_INIT };
+	int rc = federation_inbox_async(f, client, body, len, out, sync_done, &w, e);
+
+	if (rc <= 0)
+		return rc;
+	pthread_mutex_lock(&w.mu);
+	while (!w.finished)
+		pthread_cond_wait(&w.cv, &w.mu);
+	pthread_mutex_unlock(&w.mu);
+	if (w.rc < 0) {
+		*e = w.e;
+		return -1;
+	}
+	return federation_inbox_finish(f, out, e);
+}
