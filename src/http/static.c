@@ -611,7 +611,7 @@ int static_serve(struct req *r)
 		return 0;
 	if (strcmp(p, "/") == 0 || strcmp(p, "/report") == 0 || strcmp(p, "/advisories") == 0 ||
 	    strcmp(p, "/console") == 0 || strcmp(p, "/receipt") == 0 ||
-	    strncmp(p, "/receipt/", 9) == 0) {
+	    strncmp(p, "/receipt/", 9) == 0 || strncmp(p, "/advisories/", 12) == 0) {
 		l = pick_lang(r);
 		if (strcmp(p, "/") == 0)
 			page_index(r, l);
@@ -619,6 +619,13 @@ int static_serve(struct req *r)
 			page_report(r, l);
 		else if (strcmp(p, "/advisories") == 0)
 			page(r, 200, "/advisories.html", NULL, 0, l, "no-cache");
+		else if (strncmp(p, "/advisories/", 12) == 0) {
+			/* one advisory: the page's script reads it from the public API; an id
+			 * that cannot be one is a 404 page, as an unknown one is to the script */
+			struct static_var v[] = { { "id", p + 12 } };
+
+			page(r, token_ok(p + 12) ? 200 : 404, "/advisory.html", v, 1, l, "no-cache");
+		}
 		else if (strcmp(p, "/console") == 0)
 			page(r, 200, "/console.html", NULL, 0, l, "no-cache");
 		else if (strcmp(p, "/receipt") == 0) {

@@ -7,7 +7,8 @@
  * symbolic links never enter the table at all).
  *
  * Pages are fixed: "/" (index.html), "/report", "/receipt/{status_token}",
- * "/advisories" and "/console" (the single-page console).  An HTML file is a
+ * "/advisories", "/advisories/{id}" (advisory.html, the id in {{v:id}}) and
+ * "/console" (the single-page console).  An HTML file is a
  * template:
  *
  *	{{lang}}        the page's language, "zh-CN" or "en"

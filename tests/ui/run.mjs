@@ -20,7 +20,29 @@
 //              queue, phases), a case opened from the Chinese report, transitioned with a
 //              reason, scored in the CVSS 3.1 calculator (score shown as metrics are picked,
 //              saved to the case), GB/T grade, the case list filtered on the server, English
-//   layout     every page at 1280 and 390 px wide: nothing wider than the window
+//   merge      the analyst merges a duplicate (the report sent without script, opened as a
+//              second case, marked duplicate of the first after a title search: both reports
+//              in one case), then files the authority report: text preview, print view, the
+//              submission (channel web_form, receipt number), the clock met
+//   advisory   a coordinator drafts the advisory from a case (early-release record via the
+//              API), is refused publishing without remediation (rmsv_9_5_remediation named in
+//              the live checklist and the refusal), adds it in both languages (Markdown, the
+//              server's preview), a flagged private address; a second coordinator clears the
+//              finding, approves and attests; the first publishes; scheduling shows the
+//              embargo end in Asia/Shanghai and UTC and is cancelled
+//   public     anonymous: /advisories lists and searches the advisory, the detail page in
+//              zh-CN and en, its CSAF and OSV links, the CSAF feed; no draft or case in any page
+//              or in the API (list, detail, gate, cases, reports, clocks)
+//   totp       a user who must enroll does it in the browser: the otpauth URI, its QR code
+//              (web/js/qr.js, decoded here by jsQR), a wrong then a right code
+//   console    dashboard charts, rewards on a case (propose, the proposer cannot approve, a
+//              second coordinator approves, the payment), products + SBOM upload + impact
+//              search, the audit log (auditor), users and blackout windows (admin), a new
+//              user's one-time password changed at the first login
+//   reporter   a reporter account's report gets a reward; the reporter's console shows only
+//              the account with the approved reward
+//   layout     every page at 1280 and 390 px wide: nothing wider than the window; every
+//              control of each console view has a label
 // Screenshots go to a temporary directory (printed) or --screenshots DIR.  No CSP report and
 // no script error may happen on any page.  Prints TAP and "N passed, N failed"; exit 1 on
 // any failure.
@@ -33,6 +55,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import jsQR from 'jsqr';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
@@ -98,6 +121,12 @@ function cli(...a) {
 
 const users = {
   analyst: { email: `analyst-${RUN}@psirt.example.cn`, password: `Analyst-pw-${RUN}-0k` },
+  coordinator: { email: `coord-${RUN}@psirt.example.cn`, password: `Coord-pw-${RUN}-0k1` },
+  coordinator2: { email: `coord2-${RUN}@psirt.example.cn`, password: `Coord2-pw-${RUN}-0k2` },
+  enrollee: { email: `enroll-${RUN}@psirt.example.cn`, password: `Enroll-pw-${RUN}-0k3` },
+  auditor: { email: `audit-${RUN}@psirt.example.cn`, password: `Audit-pw-${RUN}-0k4` },
+  admin2: { email: `admin2-${RUN}@psirt.example.cn`, password: `Admin2-pw-${RUN}-0k5` },
+  reporter: { email: `researcher-${RUN}@example.cn`, password: `Reporter-pw-${RUN}-0k6` },
 };
 
 async function startServer() {
@@ -106,8 +135,17 @@ async function startServer() {
   cli.stdin = `${users.analyst.password}\n`;
   cli('user', 'add', '--dir', inst, '--email', users.analyst.email, '--role', 'analyst',
     '--name', '李分析', '--totp-required', '--password-stdin', '--json');
+  for (const [who, role, name, extra] of [['coordinator', 'coordinator', '王协调', []], ['coordinator2', 'coordinator', '赵审核', []],
+    ['enrollee', 'analyst', '钱新人', ['--totp-required']], ['auditor', 'auditor', '孙审计', []], ['admin2', 'admin', '周管理', []],
+    ['reporter', 'reporter', '郑研究', []]]) {
+    cli.stdin = `${users[who].password}\n`;
+    cli('user', 'add', '--dir', inst, '--email', users[who].email, '--role', role, '--name', name, ...extra,
+      '--password-stdin', '--json');
+  }
   server = spawn(args.binary, ['serve', '--dir', inst, '--listen', '127.0.0.1:0', '--set', 'test_clock=1',
-    '--set', 'intake_rate_limit=0', '--set', 'access_log=0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--set', 'intake_rate_limit=0', '--set', 'access_log=0',
+    // the CSAF feed and documents name their publisher's namespace from public_url
+    '--set', 'public_url=http://psirt.example.cn'], { stdio: ['ignore', 'pipe', 'pipe'] });
   server.stderrText = '';
   server.stderr.on('data', (d) => { server.stderrText += d; });
   const rl = readline.createInterface({ input: server.stdout });
@@ -199,7 +237,10 @@ async function newPage(opts = {}) {
   const page = await ctx.newPage();
   page.on('console', (m) => {
     // the console's logged-out probe (GET /api/v1/auth/session) is an expected 401
-    if (m.type() === 'error' && !/status of 401/.test(m.text())) pageProblems.push(`${page.url()}: console error: ${m.text()}`);
+    // and so are the API's refusals the scenarios provoke and check (409 gate_refused, 422 a wrong code)
+    // (404: the public page of an advisory that is not published)
+    if (m.type() === 'error' && !/status of (401|409|422)/.test(m.text()) &&
+        !(/status of 404/.test(m.text()) && /\/advisories\/VF-/.test(page.url()))) pageProblems.push(`${page.url()}: console error: ${m.text()}`);
   });
   page.on('pageerror', (e) => pageProblems.push(`${page.url()}: script error: ${e.message}`));
   return page;
@@ -209,6 +250,14 @@ async function shot(page, name) {
   const file = path.join(shots, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+// The visible form controls with no label, aria-label or (for buttons) text.
+async function unlabeled(page) {
+  return page.evaluate(() => [...document.querySelectorAll('main input, main select, main textarea, main button')]
+    .filter((el) => el.type !== 'hidden' && el.offsetParent !== null)
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+    .map((el) => el.id || el.name || el.outerHTML.slice(0, 80)));
 }
 
 async function noOverflow(page) {
@@ -271,6 +320,37 @@ async function scenarioPages() {
   tap.ok(r.status === 303 && r.headers.get('location') === '/receipt/vfr_abc', 'the status lookup form redirects to /receipt/{token}');
   for (const p of ['/report', '/advisories', '/console'])
     tap.eq((await fetch(`${base}${p}`)).status, 200, `GET ${p} is 200`);
+  // one advisory's page: any id-shaped name is the page (its script asks the API); others 404
+  r = await fetch(`${base}/advisories/VF-2026-9999`);
+  text = await r.text();
+  tap.ok(r.status === 200 && /data-id="VF-2026-9999"/.test(text) && /\/js\/advisory\.js/.test(text),
+    '/advisories/{id} is the advisory page with its id', text.slice(0, 300));
+  tap.ok(/script-src 'self'/.test(r.headers.get('content-security-policy') || ''), 'with the strict CSP');
+  r = await fetch(`${base}/advisories/%3Cb%3E`);
+  text = await r.text();
+  tap.ok(r.status === 404 && !/<b>/.test(text), 'an id that cannot be one is a 404 page that does not echo it as markup');
+  for (const p of ['/advisories/..%2f..%2fmeson.build', '/advisories/a/b', '/advisories/'])
+    tap.eq(await rawStatus(p), 404, `${p} is 404`);
+}
+
+// Every literal key the scripts and templates ask for is in both catalogs.
+function scenarioCatalogs() {
+  const cat = Object.fromEntries(['zh-CN', 'en'].map((l) => [l, JSON.parse(fs.readFileSync(path.join(ROOT, 'web', 'i18n', `${l}.json`), 'utf8'))]));
+  const keys = new Set();
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(m?js)$/.test(e.name)) for (const m of fs.readFileSync(p, 'utf8').matchAll(/\bt\('([a-z0-9_.-]+)'/gi)) keys.add(m[1]);
+      else if (/\.html$/.test(e.name)) for (const m of fs.readFileSync(p, 'utf8').matchAll(/\{\{t:([^}]+)\}\}/g)) keys.add(m[1]);
+    }
+  };
+  walk(path.join(ROOT, 'web'));
+  const missing = [...keys].filter((k) => !(k in cat['zh-CN']) || !(k in cat.en));
+  tap.ok(keys.size > 300, `the scripts and pages use ${keys.size} literal catalog keys`);
+  tap.eq(missing.join(', '), '', 'every one is in zh-CN.json and en.json');
+  const same = Object.keys(cat.en).filter((k) => !(k in cat['zh-CN']));
+  tap.eq(same.join(', '), '', 'the two catalogs have the same keys');
 }
 
 async function scenarioNoJs() {
@@ -503,8 +583,505 @@ async function scenarioAnalyst() {
   state.consolePage = page;
 }
 
+// Log a browser page into the console (no TOTP for these users).
+async function consoleLogin(page, u, hash = '#/dashboard') {
+  await page.goto(`${base}/console?lang=zh-CN${hash}`);
+  await page.waitForSelector('#login-form');
+  await page.fill('#login-email', u.email);
+  await page.fill('#login-password', u.password);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('main[data-ready]:not([data-ready=login])', { timeout: 15000 });
+}
+
+async function caseIdsOf(page, id) {
+  return (await (await page.request.get(`${base}/api/v1/cases/${id}`)).json());
+}
+
+// The analyst merges the report sent without script (the same flaw) into the case opened from
+// the one sent with script, then files the authority report.
+async function scenarioMerge() {
+  const page = state.consolePage;
+  tap.need(page && state.caseId, 'the analyst scenario left a logged-in console and a case');
+  const a = state.caseId;
+  await page.goto(`${base}/console?lang=zh-CN#/dashboard`);
+  await page.waitForSelector('main[data-ready=dashboard]');
+  const row = page.locator(`table.queue tbody tr:has(button[data-report="${state.nojsReportId}"])`);
+  tap.need(await row.count() === 1, 'the report sent without script waits in the queue');
+  await row.locator('button').click();
+  await page.waitForSelector('main[data-ready=case]');
+  const b = Number(page.url().split('/').pop());
+  tap.ok(b > 0 && b !== a, 'a second case is opened from it', page.url());
+  // find the first case by title words and merge into it
+  await page.fill('#dup-q', 'Web 管理界面命令注入');
+  await page.click('#dup-find');
+  await page.waitForSelector(`#dup-hits button[data-dup="${a}"]`);
+  tap.ok(true, 'the title search finds the first case');
+  await page.click(`#dup-hits button[data-dup="${a}"]`);
+  tap.eq(await page.inputValue('#tr-dup'), String(a), 'picking it fills duplicate_of');
+  await shot(page, 'case-merge-1280');
+  await page.click('button[data-to=duplicate]');
+  await page.waitForSelector('#merged-into');
+  tap.ok(/重复/.test(await page.textContent('dl.facts')), 'the second case is now 重复');
+  tap.ok((await page.textContent('#merged-into')).includes(`#${a}`), 'and says which case it merged into');
+  await page.click('#merged-into a');
+  await page.waitForFunction((x) => location.hash === `#/cases/${x}` && document.querySelector('main[data-ready=case]'), a);
+  const ca = await caseIdsOf(page, a);
+  tap.ok(ca.report_ids.includes(state.nojsReportId) && ca.report_ids.includes(state.jsReportId),
+    'the first case now holds both reports', JSON.stringify(ca.report_ids));
+  const facts = await page.textContent('dl.facts');
+  tap.ok(facts.includes(String(state.nojsReportId)) && facts.includes(String(state.jsReportId)), 'the case page lists both reports', facts);
+  tap.ok(/合并/.test(await page.textContent('ol.timeline')), 'the timeline shows the merge');
+
+  // the authority report: preview, print view, the submission
+  const clockRow = () => page.locator('table.clocks tbody tr', { hasText: '工业和信息化部' });
+  tap.ok(/进行中/.test(await clockRow().textContent()), 'the authority-report clock is pending');
+  await page.click('#ar-preview');
+  await page.waitForSelector('#ar-text:not([hidden])');
+  const text = await page.textContent('#ar-text');
+  tap.ok(text.includes('网络产品安全漏洞信息报送') && text.includes(ZH.product_name), 'the preview shows the report text', text.slice(0, 200));
+  const print = await page.getAttribute('#ar-print', 'href');
+  tap.eq(print, `/api/v1/cases/${a}/authority-report?format=html`, 'the print view link');
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#ar-print')]);
+  await popup.waitForLoadState();
+  tap.ok(/网络产品安全漏洞信息报送/.test(await popup.textContent('h1')), 'the print view opens as a printable page');
+  await popup.emulateMedia({ media: 'print' });
+  await shot(popup, 'authority-report-print');
+  await popup.close();
+  await page.selectOption('#ar-channel', 'web_form');
+  const receiptNo = `CNVD-SB-${RUN}`;
+  await page.fill('#ar-receipt', receiptNo);
+  await page.click('#ar-form button[type=submit]');
+  await page.waitForSelector('table.submissions');
+  tap.ok((await page.textContent('table.submissions')).includes(receiptNo), 'the submission is listed with its receipt number');
+  tap.ok(/平台网页表单/.test(await page.textContent('table.submissions')), 'and its channel');
+  tap.ok(/已满足/.test(await clockRow().textContent()), 'the authority-report clock is met', await clockRow().textContent());
+  const dossier = await (await page.request.get(`${base}/api/v1/cases/${a}/dossier`)).json();
+  const sub = dossier.authority_report_submissions[0];
+  tap.ok(sub && sub.channel === 'web_form' && sub.receipt_number === receiptNo, 'the server recorded channel and receipt number', JSON.stringify(sub));
+  await shot(page, 'case-authority-1280');
+}
+
+// A coordinator drafts the advisory from a case, is refused without remediation, adds it;
+// a second coordinator approves and attests; the first publishes.
+async function scenarioAdvisory() {
+  const c1 = await apiSession(users.coordinator.email, users.coordinator.password);
+  const title = `智联路由器诊断页命令注入 ${RUN}`;
+  let r = await c1.call('POST', '/api/v1/cases', { title, role: 'provider',
+    products: [{ name: '智联家用路由器', model: 'ZL-R300', versions: ['2.1.7'] }] });
+  tap.need(r.status === 201, 'a case for the advisory', JSON.stringify(r));
+  const cid = r.json.id;
+  r = await c1.call('PATCH', `/api/v1/cases/${cid}`, { cvss_vector: 'CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+    scope: 'ZL-R300 2.1.7' });
+  tap.need(r.status === 200, 'scored', JSON.stringify(r));
+  // publishing before the fix: the early-release record of Art. 9(1) (its API, not a screen yet)
+  const ago = (m) => new Date(Date.now() - m * 60000).toISOString();
+  r = await c1.call('POST', `/api/v1/cases/${cid}/early-release`, { steps: [
+    { step: 'joint_assessment', at: ago(90), ref: 'JA-1' }, { step: 'report_miit', at: ago(60), ref: 'MIIT-1' },
+    { step: 'report_mps', at: ago(60), ref: 'MPS-1' }, { step: 'authority_assessment', at: ago(30), ref: 'AA-1' }] });
+  tap.need(r.status === 201, 'early release recorded', JSON.stringify(r));
+  await c1.call('POST', '/api/v1/auth/logout');
+  state.advCaseTitle = title;
+
+  const page = await newPage();
+  await consoleLogin(page, users.coordinator, `#/cases/${cid}`);
+  await page.waitForSelector('main[data-ready=case]');
+  await page.fill('#adv-vendor', '智联网络科技有限公司');
+  await page.click('#adv-draft');
+  await page.waitForSelector('main[data-ready=advisory]');
+  const aid = (await page.textContent('h1')).match(/VF-\d{4}-\d{4}/)[0];
+  tap.ok(/^VF-\d{4}-\d{4}$/.test(aid), 'drafting from the case opens the editor', aid);
+  tap.eq(await page.inputValue('#adv-title-zh-CN'), title, 'the draft has the case title');
+  const rule = (id) => page.locator(`#gate-rules li[data-rule="${id}"]`);
+  tap.eq(await rule('rmsv_9_5_remediation').getAttribute('data-passed'), 'false', 'the checklist: 9(5) remediation fails');
+  tap.ok((await rule('rmsv_9_5_remediation').textContent()).includes('需要修补或防范措施说明'), 'naming the missing evidence');
+  tap.eq(await rule('rmsv_9_1_fix_first').getAttribute('data-passed'), 'true', '9(1) passes on the early-release record');
+  tap.eq(await page.locator('#gate-rules > li').count(), 8, 'all eight rules are listed');
+  // the English text and a summary, saved as typed
+  await page.fill('#adv-title-en', 'Command injection in the ZL-R300 diagnostics page');
+  await page.fill('#adv-summary-zh-CN', '诊断页面的 ping 参数存在命令注入，局域网内的攻击者可执行任意命令。');
+  await page.fill('#adv-summary-en', 'The ping parameter of the diagnostics page allows command injection from the LAN.');
+  await page.waitForFunction(() => document.querySelector('#gate')?.dataset.revision >= '2' &&
+    /ping/.test(document.querySelector('#adv-summary-en-preview')?.textContent || ''));
+  tap.ok(true, 'typing saves a new revision (debounced) and the preview is the server\'s HTML');
+  // publish without remediation: refused, naming the rule
+  await page.click('#adv-publish-now');
+  await page.waitForSelector('#adv-refused');
+  const refused = await page.textContent('#adv-refused');
+  tap.ok(refused.includes('rmsv_9_5_remediation'), 'publishing without remediation is refused, naming rmsv_9_5_remediation', refused);
+  tap.eq(await page.getAttribute('#adv-state', 'data-state'), 'draft', 'and the advisory stays a draft');
+  await shot(page, 'advisory-refused-1280');
+  // the author cannot approve
+  await page.click('#adv-approve');
+  await page.waitForFunction(() => /作者不能批准/.test(document.querySelector('#adv-people').textContent));
+  tap.ok(true, 'the author\'s own approval is refused');
+  // remediation in both languages
+  await page.fill('#adv-remediation-zh-CN', '升级固件到 **2.1.8**；在此之前关闭远程管理。');
+  await page.fill('#adv-remediation-en', 'Upgrade the firmware to **2.1.8**; until then turn off remote management.');
+  await page.waitForFunction(() => document.querySelector('#gate-rules li[data-rule="rmsv_9_5_remediation"]')?.dataset.passed === 'true');
+  tap.ok(true, 'with remediation the live checklist shows 9(5) passing');
+  tap.eq((await page.textContent('#adv-remediation-zh-CN-preview strong')).trim(), '2.1.8', 'Markdown rendered by the server in the preview');
+  // a detail of a system in use: the 9(2) scanner flags it for a reviewer
+  await page.fill('#adv-description-en', 'Found on the test unit at 192.168.1.1 during review.');
+  await page.waitForSelector('#gate-rules li[data-rule="rmsv_9_2_operator_details"][data-passed=false] li[data-finding]');
+  tap.ok((await page.textContent('#gate-rules li[data-rule="rmsv_9_2_operator_details"]')).includes('private_ipv4'),
+    'the checklist lists the flagged address as a finding');
+  const failing = await page.locator('#gate-rules li[data-passed=false]').evaluateAll((ls) => ls.map((l) => l.dataset.rule));
+  tap.eq(failing.join(','), 'rmsv_9_2_operator_details,rmsv_9_3_no_exaggeration,two_person',
+    'left: the finding, the reviewer\'s attestation and the second approval');
+  await shot(page, 'advisory-editor-1280');
+
+  // the second coordinator approves and attests
+  const page2 = await newPage();
+  await consoleLogin(page2, users.coordinator2, `#/advisory/${aid}`);
+  await page2.waitForSelector('main[data-ready=advisory]');
+  await page2.click('#gate-rules li[data-rule="rmsv_9_2_operator_details"] li[data-finding] button');
+  await page2.waitForSelector('#gate-rules li[data-rule="rmsv_9_2_operator_details"][data-passed=true]');
+  tap.ok(true, 'the reviewer clears the finding and 9(2) passes');
+  await page2.fill('#adv-comment', '内容准确，同意发布');
+  await page2.click('#adv-approve');
+  await page2.waitForSelector('#adv-approvals');
+  tap.ok((await page2.textContent('#adv-approvals')).includes(users.coordinator2.email), 'the second coordinator\'s approval is listed');
+  await page2.click('#adv-attest');
+  await page2.waitForSelector('#adv-reviews');
+  await page2.waitForFunction(() => document.querySelector('#gate')?.dataset.passed === 'true');
+  tap.ok(true, 'after the approval and the attestation every rule passes');
+  await page2.context().close();
+
+  // the author publishes
+  await page.click('#gate-recheck');
+  await page.waitForFunction(() => document.querySelector('#gate')?.dataset.passed === 'true');
+  tap.ok((await page.textContent('#adv-approvals')).includes(users.coordinator2.email), 'checking again shows the other coordinator\'s approval');
+  await page.click('#adv-publish-now');
+  await page.waitForSelector('#adv-published, #adv-publish-msg .error');
+  tap.need(await page.isVisible('#adv-published'), 'publish answers "published"', await page.textContent('main'));
+  tap.eq(await page.getAttribute('#adv-state', 'data-state'), 'published', 'published');
+  tap.ok(await page.isVisible('#adv-public'), 'with a link to the public page');
+  await shot(page, 'advisory-published-1280');
+  state.advisoryId = aid;
+  state.advisoryTitle = title;
+
+  // a second draft that stays unpublished (for the anonymous checks), on the analyst's case
+  const c2 = await apiSession(users.coordinator.email, users.coordinator.password);
+  r = await c2.call('POST', `/api/v1/cases/${state.caseId}/advisory`, { summary: '未公开的草稿' });
+  tap.ok(r.status === 201, 'another case has an unpublished draft', JSON.stringify(r).slice(0, 300));
+  state.draftId = r.json && r.json.id;
+  // scheduling: the embargo end shown in Asia/Shanghai and UTC, then cancelled
+  await page.goto(`${base}/console?lang=zh-CN#/advisory/${state.draftId}`);
+  await page.waitForSelector('main[data-ready=advisory]');
+  await page.fill('#adv-at', '2030-01-02T09:30');
+  await page.click('#adv-schedule button[type=submit]');
+  await page.waitForSelector('#adv-scheduled');
+  const schedText = await page.textContent('#adv-scheduled');
+  tap.ok(/2030-01-02 09:30:00/.test(schedText) && /2030-01-02 01:30:00 UTC/.test(schedText),
+    'scheduling shows the embargo end in Asia/Shanghai and UTC', schedText);
+  tap.eq(await page.getAttribute('#adv-state', 'data-state'), 'scheduled', 'the advisory is scheduled');
+  const apiSched = await (await page.request.get(`${base}/api/v1/advisories/${state.draftId}`)).json();
+  tap.eq(apiSched.scheduled_at && apiSched.scheduled_at.slice(0, 19), '2030-01-02T01:30:00', 'for the moment typed in Asia/Shanghai');
+  await page.click('#adv-cancel');
+  await page.waitForFunction(() => document.querySelector('#adv-state')?.dataset.state === 'draft');
+  tap.ok(true, 'and the schedule can be cancelled');
+  await c2.call('POST', '/api/v1/auth/logout');
+  await page.context().close();
+}
+
+// An anonymous visitor: the advisory on /advisories (list, search, detail, zh-CN and en),
+// and nothing of undisclosed cases or drafts anywhere.
+async function scenarioPublic() {
+  tap.need(state.advisoryId, 'the advisory scenario published one');
+  const page = await newPage();
+  await page.goto(`${base}/advisories`);
+  await page.waitForSelector('html[data-ready=advisories]');
+  tap.ok(await page.isVisible(`table.advisories a[href="/advisories/${state.advisoryId}"]`), 'the published advisory is listed');
+  tap.ok(await page.isVisible('a[href="/.well-known/csaf/provider-metadata.json"]') && await page.isVisible('a[href="/.well-known/security.txt"]'),
+    'the list links the CSAF feed and security.txt');
+  let body = await page.textContent('body');
+  tap.ok(!body.includes(ZH.title) && (!state.draftId || !body.includes(state.draftId)), 'no undisclosed case or draft in the list');
+  await page.fill('#adv-q', '诊断页');
+  tap.eq(await page.locator('table.advisories tbody tr').count(), 1, 'searching by a title word finds it');
+  await page.fill('#adv-q', '不存在的词');
+  await page.waitForSelector('text=没有符合条件的公告');
+  tap.ok(true, 'a search with no match says so');
+  await shot(page, 'advisories-1280');
+  await page.fill('#adv-q', state.advisoryId);
+  await page.click(`table.advisories a[href="/advisories/${state.advisoryId}"] >> nth=0`);
+  await page.waitForSelector('html[data-ready=advisory]');
+  tap.eq((await page.textContent('main h1')).trim(), state.advisoryTitle, 'the detail page in Chinese');
+  tap.ok((await page.textContent('[data-field=remediation]')).includes('2.1.8'), 'with the remediation');
+  tap.ok((await page.textContent('main')).includes('智联家用路由器'), 'and the affected product');
+  await shot(page, 'advisory-public-1280');
+  for (const [sel, check] of [['#adv-csaf', (j) => j.document && j.document.tracking && j.document.tracking.id === state.advisoryId],
+    ['#adv-osv', (j) => typeof j.id === 'string' && j.id.includes(state.advisoryId)]]) {
+    const href = await page.getAttribute(sel, 'href');
+    const res = await fetch(`${base}${href}`);
+    const j = res.status === 200 ? await res.json() : null;
+    tap.ok(j && check(j), `the ${sel.slice(5)} link gives the advisory (${href})`, `${res.status} ${JSON.stringify(j).slice(0, 300)}`);
+  }
+  const pm = await fetch(`${base}/.well-known/csaf/provider-metadata.json`);
+  tap.ok(pm.status === 200 && /json/.test(pm.headers.get('content-type')), 'the CSAF feed link answers with the provider metadata', String(pm.status));
+  await page.click('nav.lang a[hreflang=en]');
+  await page.waitForSelector('html[data-ready=advisory]');
+  tap.eq((await page.textContent('main h1')).trim(), 'Command injection in the ZL-R300 diagnostics page', 'and in English');
+  tap.ok((await page.textContent('[data-field=remediation]')).includes('Upgrade the firmware'), 'English remediation');
+  await page.setViewportSize({ width: 390, height: 844 });
+  tap.ok(await noOverflow(page), 'the advisory page fits 390 px');
+  await shot(page, 'advisory-public-390');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  // the draft: not on its page, not in the API
+  await page.goto(`${base}/advisories/${state.draftId}?lang=zh-CN`);
+  await page.waitForSelector('html[data-ready=advisory]');
+  tap.ok(await page.isVisible('#adv-missing'), 'the draft\'s public page says there is no such advisory');
+  body = await page.textContent('body');
+  tap.ok(!body.includes('未公开的草稿') && !body.includes(ZH.title), 'and shows none of its text');
+  await page.goto(`${base}/console`);
+  await page.waitForSelector('#login-form');
+  tap.ok(!(await page.textContent('body')).includes(ZH.title), 'the console shows an anonymous visitor only the login');
+  tap.ok(!(await page.isVisible('#console-nav')), 'and no console navigation');
+  await page.context().close();
+  // the API as anonymous
+  const list = await (await fetch(`${base}/api/v1/advisories?limit=500`)).json();
+  tap.ok(list.items.length >= 1 && list.items.every((x) => x.state === 'published') && !list.items.some((x) => x.id === state.draftId),
+    'the advisory list API gives anonymous callers published advisories only', JSON.stringify(list.items.map((x) => [x.id, x.state])));
+  tap.ok(list.items.every((x) => !('case_id' in x)), 'without case ids');
+  for (const st of ['draft', 'scheduled']) {
+    const l2 = await (await fetch(`${base}/api/v1/advisories?state=${st}`)).json();
+    tap.ok((l2.items || []).every((x) => x.state === 'published' && x.id !== state.draftId),
+      `?state=${st} gives anonymous callers no ${st} advisory`, JSON.stringify(l2.items));
+  }
+  tap.eq((await fetch(`${base}/api/v1/advisories/${state.draftId}`)).status, 404, 'the draft is 404 to anonymous callers');
+  tap.eq((await fetch(`${base}/api/v1/advisories/${state.draftId}/gate`)).status, 401, 'its gate needs a login');
+  const pub = await (await fetch(`${base}/api/v1/advisories/${state.advisoryId}`)).json();
+  tap.ok(pub.state === 'published' && !('case_id' in pub) && !('approvals' in pub) && !('gate_decisions' in pub),
+    'the published advisory without internal fields', Object.keys(pub).join(','));
+  for (const p of ['/api/v1/cases', `/api/v1/cases/${state.caseId}`, `/api/v1/cases/${state.caseId}/dossier`,
+    `/api/v1/cases/${state.caseId}/authority-report?format=html`, '/api/v1/reports', `/api/v1/reports/${state.jsReportId}`, '/api/v1/clocks'])
+    tap.eq((await fetch(`${base}${p}`)).status, 401, `GET ${p} is 401 to anonymous callers`);
+}
+
+// A user who must enroll in two-factor login does it in the browser.
+async function scenarioTotp() {
+  const u = users.enrollee;
+  const page = await newPage();
+  await page.goto(`${base}/console?lang=zh-CN`);
+  await page.waitForSelector('#login-form');
+  await page.fill('#login-email', u.email);
+  await page.fill('#login-password', u.password);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('main[data-ready=account]');
+  tap.ok(await page.isVisible('text=您的账户必须先启用双因素登录'), 'a login that must enroll lands on the enrollment screen');
+  const links = await page.locator('#console-nav a:visible').evaluateAll((as) => as.map((a) => a.dataset.route));
+  tap.eq(links.join(','), 'account', 'with only its account in the navigation (and log out)');
+  await page.click('#totp-start');
+  await page.waitForSelector('#totp-uri');
+  const uri = await page.textContent('#totp-uri');
+  tap.ok(uri.startsWith('otpauth://totp/') && uri.includes('secret='), 'the otpauth URI is shown', uri);
+  const secret = (await page.textContent('#totp-secret')).replace(/\s+/g, '');
+  tap.ok(uri.includes(`secret=${secret}`), 'and the secret, grouped for typing');
+  // the QR code (drawn by web/js/qr.js) rasterized in the page and decoded by jsQR
+  const img = await page.evaluate(async () => {
+    const svg = document.querySelector('#totp-qr svg');
+    const src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
+    const n = svg.viewBox.baseVal.width * 6;
+    const im = new Image(n, n);
+    await new Promise((ok, bad) => { im.onload = ok; im.onerror = bad; im.src = src; });
+    const cv = document.createElement('canvas');
+    cv.width = n; cv.height = n;
+    const cx = cv.getContext('2d');
+    cx.drawImage(im, 0, 0, n, n);
+    return { n, data: Array.from(cx.getImageData(0, 0, n, n).data) };
+  });
+  const code = jsQR(Uint8ClampedArray.from(img.data), img.n, img.n);
+  tap.eq(code && code.data, uri, 'the QR code decodes to the otpauth URI');
+  await shot(page, 'totp-enroll-1280');
+  await page.fill('#totp-code', '000000' === totp(secret, Date.now() / 1000) ? '111111' : '000000');
+  await page.click('#totp-form button[type=submit]');
+  await page.waitForSelector('main .error');
+  tap.ok(true, 'a wrong code is refused');
+  await page.fill('#totp-code', totp(secret, Date.now() / 1000));
+  await page.click('#totp-form button[type=submit]');
+  await page.waitForSelector('main[data-ready=dashboard]', { timeout: 15000 });
+  tap.ok(true, 'the right code turns two-factor login on and continues to the dashboard');
+  const me = await (await page.request.get(`${base}/api/v1/users/me`)).json();
+  tap.eq(me.totp_enabled, true, 'the server has two-factor login on');
+  await page.context().close();
+}
+
+const SBOM = JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', version: 1,
+  serialNumber: 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79',
+  metadata: { component: { type: 'firmware', name: 'zl-r300-firmware', version: '2.1.7', 'bom-ref': 'fw' } },
+  components: [
+    { type: 'library', name: 'lodash', version: '4.17.20', purl: 'pkg:npm/lodash@4.17.20', 'bom-ref': 'lodash' },
+    { type: 'library', name: 'busybox', version: '1.36.1', purl: 'pkg:generic/busybox@1.36.1', 'bom-ref': 'busybox' }],
+  dependencies: [{ ref: 'fw', dependsOn: ['lodash', 'busybox'] }] });
+
+// The rest of the console: dashboard charts, rewards on a case, products with an SBOM upload
+// and the impact search (a coordinator); the audit log (an auditor); users and blackout
+// windows (an administrator).
+async function scenarioConsole() {
+  const page = await newPage();
+  await consoleLogin(page, users.coordinator);
+  await page.waitForSelector('main[data-ready=dashboard]');
+  await page.waitForSelector('#chart-intake');
+  const bars = await page.locator('#chart-intake rect').evaluateAll((rs) => rs.reduce((n, r) => n + Number(r.dataset.n), 0));
+  const reports = await (await page.request.get(`${base}/api/v1/reports?limit=500`)).json();
+  tap.eq(bars, reports.items.length, 'the intake chart counts every report received (all within 14 days)');
+  tap.eq(await page.locator('#intake-chart table.chart-data tbody tr').count(), 14, 'with a data table of 14 days');
+  await page.click('#show-clock-chart');
+  await page.waitForSelector('#chart-clocks');
+  const met = await page.locator('#chart-clocks rect.met').evaluateAll((rs) => rs.reduce((n, r) => n + Number(r.dataset.n), 0));
+  tap.ok(met >= 1, 'the clocks chart shows the met authority-report clock', String(met));
+  await shot(page, 'dashboard-charts-1280');
+
+  // rewards on the merged case: outside a policy (there is none), so a coordinator proposes with a reason
+  await page.goto(`${base}/console?lang=zh-CN#/cases/${state.caseId}`);
+  await page.waitForSelector('main[data-ready=case]');
+  await page.selectOption('#rw-reporter', String(state.jsReportId));
+  await page.fill('#rw-amount', '3000');
+  await page.fill('#rw-reason', '有效的命令注入报告，尚无奖励政策');
+  await page.click('#rw-form button[type=submit]');
+  await page.waitForSelector('table.rewards [data-state=proposed]');
+  tap.ok(true, 'a coordinator proposes a reward for a reporter of the case');
+  await page.click('table.rewards button[data-rw=approve]');
+  await page.waitForFunction(() => /另一名协调员|second_coordinator|条件未满足/.test(document.querySelector('#rw-msg').textContent));
+  tap.ok(true, 'the proposer cannot approve it');
+  const page2 = await newPage();
+  await consoleLogin(page2, users.coordinator2, `#/cases/${state.caseId}`);
+  await page2.waitForSelector('main[data-ready=case]');
+  await page2.click('table.rewards button[data-rw=approve]');
+  await page2.waitForSelector('table.rewards [data-state=approved]');
+  tap.ok(true, 'a second coordinator approves it');
+  await page2.context().close();
+  await page.reload();
+  await page.waitForSelector('table.rewards [data-state=approved]');
+  await page.fill('table.rewards input[id^=rw-ref-]', `PAY-${RUN}`);
+  await page.click('table.rewards button[data-rw=paid]');
+  await page.waitForSelector('table.rewards [data-state=paid]');
+  const rw = await (await page.request.get(`${base}/api/v1/rewards?case=${state.caseId}`)).json();
+  tap.ok(rw.items.length === 1 && rw.items[0].state === 'paid' && rw.items[0].reference === `PAY-${RUN}` && rw.items[0].amount === '3000.00',
+    'and the payment is recorded with its reference', JSON.stringify(rw.items[0] || {}).slice(0, 300));
+
+  // products, an SBOM upload, the impact search
+  await page.click('a[data-route=products]');
+  await page.waitForSelector('main[data-ready=products]');
+  await page.fill('#p-name', '智联家用路由器');
+  await page.fill('#p-model', `ZL-R300-${RUN}`);
+  await page.fill('#p-vendor', '智联网络');
+  await page.click('#product-form button[type=submit]');
+  await page.waitForSelector('main[data-ready=product]');
+  await page.fill('#sbom-version', '2.1.7');
+  await page.setInputFiles('#sbom-file', { name: 'zl-r300-2.1.7.cdx.json', mimeType: 'application/json', buffer: Buffer.from(SBOM) });
+  await page.click('#sbom-form button[type=submit]');
+  await page.waitForSelector('#sbom-done');
+  tap.ok(/CycloneDX 1\.5/.test(await page.textContent('#sbom-done')) && /3 个组件|3 components/.test(await page.textContent('#sbom-done')),
+    'the SBOM upload reports its format and components (the firmware and its two libraries)', await page.textContent('#sbom-done'));
+  await page.click('#sbom-done a');
+  await page.waitForSelector('table.versions');
+  tap.ok(/2\.1\.7/.test(await page.textContent('table.versions')), 'the product lists the version with its SBOM');
+  await page.click('a[data-route=impact]');
+  await page.waitForSelector('main[data-ready=impact]');
+  await page.fill('#i-purl', 'pkg:npm/lodash');
+  await page.fill('#i-vers', 'vers:npm/<4.17.21');
+  await page.click('#impact-form button[type=submit]');
+  await page.waitForSelector('#impact-summary');
+  tap.ok((await page.textContent('table.impact')).includes(`ZL-R300-${RUN}`), 'the impact search finds the product version', await page.textContent('main'));
+  await shot(page, 'impact-1280');
+  await page.fill('#i-vers', 'vers:npm/>=4.17.21');
+  await page.click('#impact-form button[type=submit]');
+  await page.waitForFunction(() => /^0 /.test(document.querySelector('#impact-summary')?.textContent || ''));
+  tap.ok(true, 'and not for a range the version is outside');
+  tap.ok(!(await page.isVisible('a[data-route=audit]')), 'a coordinator has no audit-log link');
+  await page.context().close();
+
+  // the audit log (an auditor)
+  const pa = await newPage();
+  await consoleLogin(pa, users.auditor, '#/audit');
+  await pa.waitForSelector('main[data-ready=audit]');
+  tap.ok(await pa.locator('table.audit tbody tr').count() >= 10, 'the auditor sees the audit log');
+  await pa.fill('#a-action', 'advisory.publish');
+  await pa.click('#audit-filter button[type=submit]');
+  await pa.waitForFunction(() => location.hash.includes('action=advisory.publish') && document.querySelector('main[data-ready=audit]'));
+  const acts = await pa.locator('table.audit tbody tr td:nth-child(4)').allTextContents();
+  tap.ok(acts.length >= 1 && acts.every((x) => x.trim() === 'advisory.publish'), 'filtered on the server by action', acts.join(','));
+  await shot(pa, 'audit-1280');
+  await pa.context().close();
+
+  // administration: a user, a blackout window and its consent
+  const pd = await newPage();
+  await consoleLogin(pd, users.admin2, '#/admin');
+  await pd.waitForSelector('main[data-ready=admin]');
+  tap.ok((await pd.textContent('table.users')).includes(users.analyst.email), 'the user list');
+  await pd.fill('#u-email', `new-${RUN}@psirt.example.cn`);
+  await pd.fill('#u-name', '吴新');
+  await pd.selectOption('#u-role', 'analyst');
+  await pd.click('#user-form button[type=submit]');
+  await pd.waitForSelector('#user-otp');
+  const otp = (await pd.textContent('#user-otp')).trim();
+  tap.ok(otp.length >= 12, 'a new user with a one-time password shown once');
+  // the new user's first login: the one-time password must be changed first, in the browser
+  const pn = await newPage();
+  await pn.goto(`${base}/console?lang=zh-CN`);
+  await pn.waitForSelector('#login-form');
+  await pn.fill('#login-email', `new-${RUN}@psirt.example.cn`);
+  await pn.fill('#login-password', otp);
+  await pn.click('#login-form button[type=submit]');
+  await pn.waitForSelector('main[data-ready=account] #pw-form');
+  tap.ok(await pn.isVisible('text=请先修改一次性密码'), 'the one-time password\'s first login lands on the password form');
+  await pn.fill('#pw-current', otp);
+  await pn.fill('#pw-new', `New-user-pw-${RUN}-ok`);
+  await pn.click('#pw-form button[type=submit]');
+  await pn.waitForSelector('main[data-ready=dashboard]', { timeout: 15000 });
+  tap.ok(true, 'after the change the console opens');
+  await pn.context().close();
+  await pd.fill('#bo-name', '重大活动保障期');
+  await pd.fill('#bo-start', '2030-10-01T00:00');
+  await pd.fill('#bo-end', '2030-10-08T00:00');
+  await pd.click('#blackout-form button[type=submit]');
+  await pd.waitForSelector('table.blackouts');
+  const bo = await pd.textContent('table.blackouts');
+  tap.ok(bo.includes('重大活动保障期') && bo.includes('2030-10-01 00:00:00') && bo.includes('UTC 2030-09-30 16:00'),
+    'a blackout window entered in Asia/Shanghai, shown with UTC', bo);
+  await pd.fill('table.blackouts input[id^=bo-ref-]', `公网安〔2030〕${RUN}号`);
+  await pd.click('table.blackouts button');
+  await pd.waitForFunction((r) => document.querySelector('table.blackouts')?.textContent.includes(r), `〔2030〕${RUN}`);
+  tap.ok(true, 'and the MPS consent recorded');
+  await shot(pd, 'admin-1280');
+  await pd.context().close();
+}
+
+// A reporter account: sends a report signed in, gets a reward, and sees it (only it) in the console.
+async function scenarioReporter() {
+  const rep = await apiSession(users.reporter.email, users.reporter.password);
+  let r = await rep.call('POST', '/api/v1/reports', { title: `固件升级接口未校验签名 ${RUN}`,
+    description: '升级接口接受任意固件镜像。', product: { name: '智联家用路由器', version: '2.1.7' } });
+  tap.need(r.status === 201, 'a reporter account sends a report signed in', JSON.stringify(r).slice(0, 300));
+  const reportId = r.json.receipt.id;
+  const c1 = await apiSession(users.coordinator.email, users.coordinator.password);
+  r = await c1.call('POST', '/api/v1/cases', { report_ids: [reportId] });
+  tap.need(r.status === 201, 'a case from it', JSON.stringify(r).slice(0, 300));
+  const cid = r.json.id;
+  r = await c1.call('POST', `/api/v1/cases/${cid}/rewards`, { reporter: users.reporter.email, amount: '1500', reason: '签名校验缺失' });
+  tap.need(r.status === 201, 'a reward proposed for the reporter', JSON.stringify(r).slice(0, 300));
+  const rid = r.json.id;
+  const c2 = await apiSession(users.coordinator2.email, users.coordinator2.password);
+  r = await c2.call('POST', `/api/v1/rewards/${rid}/approve`, {});
+  tap.need(r.status === 200, 'and approved by another coordinator', JSON.stringify(r).slice(0, 300));
+  const page = await newPage();
+  await consoleLogin(page, users.reporter);
+  await page.waitForSelector('main[data-ready=account]');
+  tap.ok(true, 'the reporter\'s console opens on the account page');
+  const links = await page.locator('#console-nav a:visible').evaluateAll((as) => as.map((a) => a.dataset.route));
+  tap.eq(links.join(','), 'account', 'with no staff screens in the navigation');
+  await page.goto(`${base}/console?lang=zh-CN#/cases/${cid}`);
+  await page.waitForSelector('main[data-ready=account]');
+  tap.ok(!(await page.textContent('main')).includes('签名校验缺失'), 'a case link leads back to the account, and the internal reason is never shown');
+  tap.ok((await page.textContent('table.rewards-mine')).includes('1500.00 CNY'), 'the reporter sees the approved reward');
+  tap.ok(/已批准/.test(await page.textContent('table.rewards-mine')), 'with its state');
+  await shot(page, 'reporter-rewards-1280');
+  await page.context().close();
+}
+
 async function scenarioLayout() {
   const pages = [['landing', '/'], ['report', '/report'], ['advisories', '/advisories'],
+    ...(state.advisoryId ? [['advisory-page', `/advisories/${state.advisoryId}`]] : []),
     ['receipt', `/receipt/${state.nojsToken}`]];
   for (const width of [1280, 390]) {
     const page = await newPage({ width, height: width === 390 ? 844 : 900 });
@@ -522,11 +1099,17 @@ async function scenarioLayout() {
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
       for (const [name, hash, ready] of [['dashboard', '#/dashboard', 'dashboard'], ['cases', '#/cases', 'cases'],
-        ['case', `#/cases/${state.caseId}`, 'case'], ['score', `#/score?case=${state.caseId}`, 'score']]) {
+        ['case', `#/cases/${state.caseId}`, 'case'], ['score', `#/score?case=${state.caseId}`, 'score'],
+        ...(state.draftId ? [['advisory', `#/advisory/${state.draftId}`, 'advisory']] : []),
+        ['products', '#/products', 'products'], ['impact', '#/impact?purl=pkg:npm/lodash', 'impact'], ['account', '#/account', 'account']]) {
         await page.goto(`${base}/console${hash}`);
         await page.waitForSelector(`main[data-ready=${ready}]`);
         tap.ok(await noOverflow(page), `console ${name} fits ${width} px`);
         if (width === 390) await shot(page, `${name}-390`);
+        else {
+          const bare = await unlabeled(page);
+          tap.eq(bare.join(', '), '', `every control of console ${name} has a label`);
+        }
       }
     }
   }
@@ -534,8 +1117,10 @@ async function scenarioLayout() {
 
 // ---------------------------------------------------------------- main
 
-const scenarios = [['pages', scenarioPages], ['nojs', scenarioNoJs], ['js', scenarioJs],
-  ['keyboard', scenarioKeyboard], ['analyst', scenarioAnalyst], ['layout', scenarioLayout]];
+const scenarios = [['catalogs', scenarioCatalogs], ['pages', scenarioPages], ['nojs', scenarioNoJs], ['js', scenarioJs],
+  ['keyboard', scenarioKeyboard], ['analyst', scenarioAnalyst], ['merge', scenarioMerge], ['advisory', scenarioAdvisory],
+  ['public', scenarioPublic], ['totp', scenarioTotp], ['console', scenarioConsole], ['reporter', scenarioReporter],
+  ['layout', scenarioLayout]];
 
 async function main() {
   let rc = 1;
@@ -571,7 +1156,7 @@ async function main() {
     console.log(`# screenshots in ${shots}`);
     console.log(`${tap.n - tap.failed} passed, ${tap.failed} failed`);
     rc = tap.failed ? 1 : 0;
-    if (!args.keep) fs.rmSync(inst, { recursive: true, force: true });
+    if (!args.keep) fs.rmSync(args.screenshots ? tmp : inst, { recursive: true, force: true });
   }
   process.exit(rc);
 }

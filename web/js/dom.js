@@ -36,3 +36,23 @@ export function newId(prefix) {
   uid += 1;
   return `${prefix}-${uid}`;
 }
+
+// HTML the server rendered (cmark-gfm in safe mode) as nodes, belt and braces: elements that
+// run or embed anything are dropped, and so are event attributes and script URLs.
+const DROP = new Set(['SCRIPT', 'STYLE', 'IFRAME', 'OBJECT', 'EMBED', 'FORM', 'INPUT', 'BUTTON', 'LINK', 'META', 'BASE', 'SVG', 'MATH']);
+export function safeHtml(html) {
+  const doc = new DOMParser().parseFromString(`<body>${html}</body>`, 'text/html');
+  for (const el of [...doc.body.querySelectorAll('*')]) {
+    if (DROP.has(el.tagName.toUpperCase())) { el.remove(); continue; }
+    for (const a of [...el.attributes]) {
+      const n = a.name.toLowerCase();
+      if (n.startsWith('on') || n === 'style' || n === 'srcdoc' ||
+          ((n === 'href' || n === 'src' || n === 'xlink:href') && !/^(https?:|mailto:|#|\/(?!\/))/i.test(a.value.trim())))
+        el.removeAttribute(a.name);
+    }
+    if (el.tagName === 'A') { el.setAttribute('rel', 'noopener noreferrer nofollow'); }
+  }
+  const frag = document.createDocumentFragment();
+  frag.append(...doc.body.childNodes);
+  return frag;
+}

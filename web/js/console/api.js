@@ -32,6 +32,16 @@ export async function api(method, path, body) {
   return data;
 }
 
+// Send a file as the body (an SBOM upload): raw bytes with their JSON content type.
+export async function apiUpload(method, path, file) {
+  const headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  const r = await fetch(path, { method, headers, credentials: 'same-origin', body: file });
+  const data = await r.json().catch(() => null);
+  if (!r.ok) throw new ApiError(r.status, data);
+  return data;
+}
+
 // The current session, or null when logged out.
 export async function session() {
   try {

@@ -9,6 +9,11 @@ import { dashboardView } from './dashboard.js';
 import { casesView } from './cases.js';
 import { caseView } from './case.js';
 import { scoreView } from './score.js';
+import { advisoryView } from './advisory.js';
+import { accountView } from './account.js';
+import { auditView } from './audit.js';
+import { adminView } from './admin.js';
+import { productsView, impactView } from './products.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('console-nav');
@@ -33,6 +38,14 @@ function setUser(s) {
   me = s;
   nav.hidden = !s;
   who.textContent = s ? t('console.signed_in_as', { email: s.user.email, role: s.role || s.user.role }) : '';
+  // links to screens the role cannot use are hidden (the server refuses them anyway); a login
+  // restricted to two-factor enrollment has only its account and "log out"
+  // (so has a reporter's account, which cannot read cases)
+  const restricted = Boolean(s && (s.restricted || !(s.capabilities || []).includes('cases.read')));
+  for (const a of nav.querySelectorAll('a[data-route]')) {
+    a.hidden = (restricted && a.dataset.route !== 'account') ||
+      Boolean(a.dataset.cap && !(s && (s.capabilities || []).includes(a.dataset.cap)));
+  }
 }
 
 async function route() {
@@ -42,20 +55,32 @@ async function route() {
     if (a.dataset.route === r.name) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
+  if (me && (me.restricted || !(me.capabilities || []).includes('cases.read')) && r.name !== 'account') {
+    go('#/account');
+    return;
+  }
   if (!me || r.name === 'login') {
     if (me && r.name === 'login') { go('#/dashboard'); return; }
-    cleanup = loginView(main, (s) => { setUser(s); go('#/dashboard'); });
+    // after login, back to the page asked for (a link to a case, an advisory)
+    const back = r.name !== 'login' && r.name !== 'account' && window.location.hash ? window.location.hash : '#/dashboard';
+    cleanup = loginView(main, (s) => {
+      if (s.restricted) { setUser(s); go('#/account'); return; }
+      setUser(s);
+      go(back);
+    });
     performance.mark('vf-ready-login');
     return;
   }
-  const views = { dashboard: dashboardView, cases: r.id ? caseView : casesView, score: scoreView };
+  const views = { dashboard: dashboardView, cases: r.id ? caseView : casesView, score: scoreView,
+    advisory: r.id ? advisoryView : null, account: accountView, audit: auditView, admin: adminView,
+    products: productsView, impact: impactView };
   const view = views[r.name];
   if (!view) {
     mount(main, h('h1', { text: t('console.not_found') }));
     return;
   }
   try {
-    cleanup = await view(main, r, me);
+    cleanup = await view(main, r, me, (s) => { setUser(s); go('#/dashboard'); });
     // rendered with its handlers attached: what bench/ui measures
     performance.mark(`vf-ready-${r.name}${r.id ? '-item' : ''}`);
   } catch (e) {
@@ -74,7 +99,7 @@ async function start() {
   });
   try {
     const s = await session();
-    setUser(s && !s.restricted ? s : null);
+    setUser(s);
   } catch (_) {
     setUser(null);
   }

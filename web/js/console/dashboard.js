@@ -4,6 +4,7 @@ import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
 import { api } from './api.js';
 import { clockTitle, countdowns, errorBox, table, timeEl } from './util.js';
+import { intakeChart, clockChart } from './charts.js';
 
 export const PHASES = ['receipt', 'verification', 'handling', 'publication', 'tracking'];
 const PHASE_PAGE = 100;
@@ -36,6 +37,8 @@ export async function dashboardView(main) {
   const due = pending.items.filter((c) => Date.parse(c.due_at) >= now);
   const queueBox = h('div', { 'aria-live': 'polite' });
   const missedBox = h('div', { 'aria-live': 'polite' });
+  const intakeBox = h('div', { id: 'intake-chart', 'aria-live': 'polite' }, h('p', { class: 'hint', text: t('console.loading') }));
+  const clockBox = h('div', { id: 'clock-chart', 'aria-live': 'polite' });
   const heads = [t('clock.case'), t('clock.obligation'), t('clock.due'), t('clock.left')];
 
   mount(main,
@@ -56,6 +59,10 @@ export async function dashboardView(main) {
       h('section', { 'aria-labelledby': 'dash-due' },
         h('h2', { id: 'dash-due', text: t('dash.due') }),
         due.length ? table(t('dash.due'), heads, clockRows(due), 'clocks') : h('p', { text: t('dash.none') }))),
+    h('section', { 'aria-labelledby': 'dash-charts', class: 'grid2' },
+      h('h2', { id: 'dash-charts', class: 'sr-only', text: t('chart.title') }),
+      h('div', {}, h('h3', { text: t('chart.intake_h') }), intakeBox),
+      h('div', {}, h('h3', { text: t('chart.clocks_h') }), clockBox)),
     h('section', { 'aria-labelledby': 'dash-missed' },
       h('h2', { id: 'dash-missed', text: t('dash.missed') }),
       missedBox),
@@ -72,6 +79,13 @@ export async function dashboardView(main) {
   cd.tick();
   const timer = setInterval(() => cd.tick(), 1000);
   main.dataset.ready = 'dashboard';
+  // the charts come after the dashboard is usable: the intake chart at once, the clock chart
+  // (the slow missed-clock list again) on request
+  setTimeout(() => intakeChart(intakeBox).catch((e) => mount(intakeBox, errorBox(e))), 0);
+  mount(clockBox, h('button', { type: 'button', id: 'show-clock-chart', text: t('chart.show_clocks'), onclick: () => {
+    mount(clockBox, h('p', { class: 'hint', text: t('console.loading') }));
+    clockChart(clockBox).catch((e) => mount(clockBox, errorBox(e)));
+  } }));
   // missed clocks are history, not the next thing to do, and the server's missed-clock list
   // is by far its slowest (a scan of every clock): asked for only on request
   mount(missedBox, h('button', { type: 'button', id: 'show-missed', text: t('dash.show_missed'), onclick: () => {

@@ -24,10 +24,7 @@ export function loginView(main, done) {
     const f = new FormData(form);
     try {
       const s = await login(f.get('email'), f.get('password'), f.get('totp'));
-      if (s.restricted) {
-        mount(err, h('p', { class: 'error', role: 'alert', text: t(`login.${s.restricted}`) }));
-        return;
-      }
+      // a restricted login (one-time password, two-factor enrollment) goes to its account page
       done({ ...s, role: s.user.role });
     } catch (e) {
       mount(err, errorBox(e));

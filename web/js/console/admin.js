@@ -1,0 +1,105 @@
+// admin.js - administration (#/admin): users (list, add with a one-time password, disable or
+// enable, require two-factor login; users.admin) and the major-event blackout windows of
+// Art. 9(6) (list, add, record MPS consent; publish capability).
+import { h, mount } from '../dom.js';
+import { t } from '../i18n.js';
+import { api } from './api.js';
+import { errorBox, table, timeEl } from './util.js';
+import { shanghaiInput } from './advisory.js';
+
+const ROLES = ['analyst', 'coordinator', 'admin', 'auditor', 'reporter'];
+
+function field(id, label, input) {
+  return h('div', { class: 'field' }, h('label', { for: id, text: label }), input);
+}
+
+async function usersSection(me, reload) {
+  if (!(me.capabilities || []).includes('users.admin')) return null;
+  const list = await api('GET', '/api/v1/users?limit=200');
+  const out = h('div', { id: 'users-msg', 'aria-live': 'polite' });
+  const call = async (method, path, body, show) => {
+    try {
+      const r = await api(method, path, body);
+      if (show) mount(out, show(r)); else reload();
+    } catch (e) {
+      mount(out, errorBox(e));
+    }
+  };
+  const email = h('input', { id: 'u-email', type: 'email', required: true, autocomplete: 'off' });
+  const name = h('input', { id: 'u-name', maxlength: 200 });
+  const role = h('select', { id: 'u-role' }, ROLES.map((x) => h('option', { value: x, text: t(`urole.${x}`) })));
+  const form = h('form', { class: 'filters', id: 'user-form' },
+    field('u-email', t('login.email'), email), field('u-name', t('admin.name'), name), field('u-role', t('admin.role'), role),
+    h('button', { type: 'submit', text: t('admin.add_user') }));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    call('POST', '/api/v1/users', { email: email.value.trim(), name: name.value.trim() || null, role: role.value },
+      (r) => h('p', { class: 'ok', role: 'status', id: 'user-created' }, t('admin.otp', { email: r.user.email }), ' ',
+        h('code', { id: 'user-otp', text: r.one_time_password })));
+  });
+  return h('section', { 'aria-labelledby': 'adm-users' },
+    h('h2', { id: 'adm-users', text: t('admin.users') }),
+    table(t('admin.users'), ['#', t('login.email'), t('admin.name'), t('admin.role'), t('admin.totp'), t('admin.state'), t('dash.action')],
+      list.items.map((u) => [String(u.id), u.email, u.name || '—', t(`urole.${u.role}`),
+        u.totp_enabled ? t('admin.totp_on') : u.totp_required ? t('admin.totp_required') : t('admin.totp_off'),
+        u.disabled ? t('admin.disabled') : t('admin.active'),
+        u.id === me.user.id ? '—' : h('span', { class: 'actions' },
+          h('button', { type: 'button', class: 'small', dataset: { user: u.id, act: 'disable' }, text: u.disabled ? t('admin.enable') : t('admin.disable'),
+            onclick: () => call('PATCH', `/api/v1/users/${u.id}`, { disabled: !u.disabled }) }),
+          u.totp_required ? null : h('button', { type: 'button', class: 'small', text: t('admin.require_totp'),
+            onclick: () => call('PATCH', `/api/v1/users/${u.id}`, { totp_required: true }) }))]), 'users'),
+    h('h3', { text: t('admin.add_user') }), form, out);
+}
+
+async function blackoutSection(me, reload) {
+  const list = await api('GET', '/api/v1/blackouts?all=true');
+  const canPublish = (me.capabilities || []).includes('publish');
+  const out = h('div', { id: 'bo-msg', 'aria-live': 'polite' });
+  const name = h('input', { id: 'bo-name', required: true, maxlength: 200 });
+  const start = h('input', { id: 'bo-start', type: 'datetime-local', required: true });
+  const end = h('input', { id: 'bo-end', type: 'datetime-local', required: true });
+  const note = h('input', { id: 'bo-note', maxlength: 500 });
+  const form = h('form', { class: 'filters', id: 'blackout-form' },
+    field('bo-name', t('admin.bo_name'), name), field('bo-start', t('admin.bo_start'), start),
+    field('bo-end', t('admin.bo_end'), end), field('bo-note', t('admin.bo_note'), note),
+    h('button', { type: 'submit', text: t('admin.bo_add') }));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const body = { name: name.value.trim(), start: shanghaiInput(start.value), end: shanghaiInput(end.value) };
+    if (note.value.trim()) body.note = note.value.trim();
+    try {
+      await api('POST', '/api/v1/blackouts', body);
+      reload();
+    } catch (e) {
+      mount(out, errorBox(e));
+    }
+  });
+  const consent = (w) => {
+    const ref = h('input', { id: `bo-ref-${w.id}`, 'aria-label': t('admin.bo_ref'), placeholder: t('admin.bo_ref'), maxlength: 200 });
+    return h('span', { class: 'actions' }, ref, h('button', { type: 'button', class: 'small', text: t('admin.bo_consent'), onclick: async () => {
+      try {
+        await api('POST', `/api/v1/blackouts/${w.id}/consents`, { ref: ref.value.trim(), at: new Date().toISOString() });
+        reload();
+      } catch (e) {
+        mount(out, errorBox(e));
+      }
+    } }));
+  };
+  return h('section', { 'aria-labelledby': 'adm-bo' },
+    h('h2', { id: 'adm-bo', text: t('admin.blackouts') }),
+    h('p', { class: 'hint', text: t('admin.bo_hint') }),
+    list.items.length ? table(t('admin.blackouts'), [t('admin.bo_name'), t('admin.bo_start'), t('admin.bo_end'), t('admin.bo_consents'), t('dash.action')],
+      list.items.map((w) => [w.name, h('span', {}, timeEl(w.start), h('br'), h('span', { class: 'hint', text: `UTC ${w.start.slice(0, 16).replace('T', ' ')}` })),
+        h('span', {}, timeEl(w.end), h('br'), h('span', { class: 'hint', text: `UTC ${w.end.slice(0, 16).replace('T', ' ')}` })),
+        (w.consents || []).map((c) => `${c.ref}${c.advisory ? ` (${c.advisory})` : ''}`).join('; ') || '—',
+        canPublish ? consent(w) : '—']), 'blackouts') : h('p', { text: t('dash.none') }),
+    canPublish ? [h('h3', { text: t('admin.bo_add') }), form] : null, out);
+}
+
+export async function adminView(main, r, me) {
+  const reload = () => window.dispatchEvent(new HashChangeEvent('hashchange'));
+  const [users, blackouts] = await Promise.all([usersSection(me, reload), blackoutSection(me, reload)]);
+  mount(main, h('h1', { text: t('console.admin') }), users, blackouts);
+  main.dataset.ready = 'admin';
+  return () => { delete main.dataset.ready; };
+}
