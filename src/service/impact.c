@@ -516,13 +516,21 @@ static int matchable(const struct impact_component *ic)
 	return ic->pkg_type != NULL && ic->pkg_name != NULL && ic->pkg_version != NULL;
 }
 
+/* Whether a key part holds the separator of full_key() (a decoded purl
+ * may): two such keys could then read alike, so the SBOM takes the join. */
+static int odd_key(const struct impact_component *ic)
+{
+	return strchr(ic->pkg_type, '\x1f') != NULL || strchr(ic->pkg_name, '\x1f') != NULL ||
+	       (ic->pkg_namespace != NULL && strchr(ic->pkg_namespace, '\x1f') != NULL);
+}
+
 int impact_match_components(struct db_conn *c, int64_t version_id,
 			    const struct impact_component *comps, size_t n, int64_t *added,
 			    struct err *e)
 {
 	struct full f = { 0 };
-	int64_t *ids = NULL;
-	size_t keys = 0;
+	int64_t *ids = NULL, ranges = 0;
+	size_t keys = 0, odd = 0;
 	int rc = -1;
 
 	*added = 0;
@@ -533,10 +541,14 @@ int impact_match_components(struct db_conn *c, int64_t version_id,
 
 		if (!matchable(&comps[i]))
 			continue;
+		odd += odd_key(&comps[i]);
 		full_group(&f, full_key(&f, &r), 1);
 		keys += f.ng > before;
 	}
-	if (keys < IMPACT_SCAN_MIN_KEYS) {
+	if (keys >= IMPACT_SCAN_MIN_KEYS && store_range_id_max(c, &ranges, e) < 0)
+		goto out;
+	if (keys < IMPACT_SCAN_MIN_KEYS || (int64_t)keys * IMPACT_SCAN_RANGES_PER_KEY < ranges ||
+	    odd > 0) {
 		full_release(&f);
 		return impact_match_version(c, version_id, added, e);
 	}

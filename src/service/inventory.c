@@ -516,7 +516,7 @@ static json_t *diags_json(const struct sbom_diag *d)
 struct import {
 	const struct sbom *s;
 	struct prepared *pc;
-	struct impact_component *ic;   /* per component: its id and what is matched */
+	struct impact_component *ic;   /* per component (by idx): what is matched */
 	int64_t version_id;
 	size_t suppliers_added;
 	size_t claims;
@@ -598,7 +598,8 @@ static int by_package(const void *a, const void *b, void *arg)
 }
 
 /*
- * The component rows go in in package-key order (idx keeps the SBOM's
+ * Suppliers are registered (and claim their packages) in SBOM order; then
+ * the component rows go in in package-key order (idx keeps the SBOM's
  * order): the inserts into the package index, which is as large as the
  * whole inventory, then walk it once from left to right instead of landing
  * on a random page each.  Components of one package keep their idx order
@@ -609,13 +610,18 @@ static int store_components(struct db_conn *c, struct import *im, struct err *e)
 	const struct sbom *s = im->s;
 	struct supplier_map sm = { 0 };
 	struct buf hb, lb;
-	size_t *order = xmalloc((s->n_components ? s->n_components : 1) * sizeof(*order));
+	size_t n = s->n_components ? s->n_components : 1;
+	size_t *order = xmalloc(n * sizeof(*order));
+	int64_t *sid = xcalloc(n, sizeof(*sid));
 	int rc = -1;
 
 	buf_init(&hb, (size_t)1 << 30);
 	buf_init(&lb, (size_t)1 << 30);
-	for (size_t i = 0; i < s->n_components; i++)
+	for (size_t i = 0; i < s->n_components; i++) {
 		order[i] = i;
+		if (component_supplier(c, im, &sm, i, &sid[i], e) < 0)
+			goto out;
+	}
 	if (s->n_components > 1)
 		qsort_r(order, s->n_components, sizeof(*order), by_package, im->pc);
 
@@ -640,11 +646,11 @@ static int store_components(struct db_conn *c, struct import *im, struct err *e)
 			.pkg_version = p ? (im->pc[i].version ? im->pc[i].version
 						: p->version ? p->version : sc->version) : NULL,
 			.supplier = sc->supplier.name,
+			.supplier_id = sid[i],
 			.hashes = hashes_json(&hb, sc),
 			.licenses = licenses_json(&lb, sc),
 		};
-		if (component_supplier(c, im, &sm, i, &r.supplier_id, e) < 0 ||
-		    store_component_insert(c, &r, e) < 0)
+		if (store_component_insert(c, &r, e) < 0)
 			goto out;
 		im->ic[i].pkg_type = r.pkg_type;
 		im->ic[i].pkg_namespace = r.pkg_namespace;
@@ -660,6 +666,7 @@ out:
 	buf_release(&hb);
 	buf_release(&lb);
 	free(order);
+	free(sid);
 	supplier_map_release(&sm);
 	return rc;
 }

@@ -52,6 +52,8 @@ static const char component_insert_sql[] =
 	" :ptype, :pns, :pname, :pversion, :supplier, :sid, :hashes, :licenses)";
 static const char component_ids_sql[] =
 	"SELECT id, idx FROM components WHERE version_id = :vid";
+/* an upper bound of the number of stored ranges (ids only grow), O(log n) */
+static const char range_id_max_sql[] = "SELECT COALESCE(MAX(id), 0) FROM advisory_ranges";
 static const char edge_insert_sql[] =
 	"INSERT INTO component_edges (version_id, from_idx, to_idx, kind)"
 	" VALUES (:vid, :from, :to, :kind)";
@@ -370,6 +372,16 @@ int store_component_ids(struct db_conn *c, int64_t version_id, int64_t *ids, siz
 	}
 	db_finalize(st);
 	return rc < 0 ? -1 : 0;
+}
+
+int store_range_id_max(struct db_conn *c, int64_t *n, struct err *e)
+{
+	struct db_stmt *st;
+
+	*n = 0;
+	if (db_prepare(c, &st, range_id_max_sql, e) < 0)
+		return -1;
+	return db_insert_id(st, n, e);
 }
 
 int store_edge_insert(struct db_conn *c, int64_t version_id, int64_t from, int64_t to, int kind,

@@ -122,6 +122,10 @@ int store_component_ids(struct db_conn *c, int64_t version_id, int64_t *ids, siz
 			struct err *e);
 int store_edge_insert(struct db_conn *c, int64_t version_id, int64_t from, int64_t to, int kind,
 		      struct err *e);
+/* The largest advisory range id (0 without ranges): at least the number of
+ * stored ranges, found in O(log n); the SBOM import's matcher sizes its
+ * strategy with it. */
+int store_range_id_max(struct db_conn *c, int64_t *n, struct err *e);
 /* The components of a version in idx order. */
 int store_component_list(struct db_conn *c, int64_t version_id, store_component_fn *fn,
 			 void *arg, struct err *e);

@@ -2,9 +2,11 @@
  *
  * inventory_sbom_import() matches a small SBOM through the SQL join
  * (impact_match_version()) and one spanning IMPACT_SCAN_MIN_KEYS package keys
- * or more in memory from one scan of the ranges (impact_match_components()).
- * Both must store exactly what impact_rematch_all() computes from scratch,
- * report the same "matches" count, and keep the components in SBOM order.
+ * or more (and enough for the stored ranges) in memory from one scan of the
+ * ranges (impact_match_components()).  Both must store exactly what
+ * impact_rematch_all() computes from scratch, report the same "matches"
+ * count, and keep the components (stored in package-key order) in SBOM
+ * order, their suppliers registered in SBOM order.
  *
  * On SQLite in a fresh directory, or on PostgreSQL when VULNFLOW_TEST_DB names an
  * empty database (the suite then runs against its migrated schema).
@@ -26,6 +28,7 @@
 #include "service/impact.h"
 #include "service/instance.h"
 #include "service/inventory.h"
+#include "service/party.h"
 
 #define NPKG (IMPACT_SCAN_MIN_KEYS + 200)  /* the big SBOM: one component per package */
 #define NSMALL 40                           /* the small SBOM: the big one's first 40 */
@@ -389,6 +392,56 @@ static void test_reimport(void **state)
 	json_decref(after);
 }
 
+/* Components are stored in package-key order, but suppliers are still
+ * registered (ids) and claim their packages in SBOM order. */
+static void test_suppliers_in_sbom_order(void **state)
+{
+	static const char doc[] =
+		"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":["
+		"{\"type\":\"library\",\"name\":\"zz\",\"version\":\"1.0\","
+		"\"purl\":\"pkg:pypi/zz@1.0\",\"supplier\":{\"name\":\"IT-S-one\"}},"
+		"{\"type\":\"library\",\"name\":\"aa\",\"version\":\"1.0\","
+		"\"purl\":\"pkg:npm/aa@1.0\",\"supplier\":{\"name\":\"IT-S-two\"}},"
+		"{\"type\":\"library\",\"name\":\"mm\",\"version\":\"1.0\","
+		"\"purl\":\"pkg:cargo/mm@1.0\",\"supplier\":{\"name\":\"IT-S-three\"}},"
+		"{\"type\":\"library\",\"name\":\"ab\",\"version\":\"1.0\","
+		"\"purl\":\"pkg:npm/ab@1.0\",\"supplier\":{\"name\":\"IT-S-one\"}}]}";
+	static const char *const want[] = { "IT-S-one", "IT-S-two", "IT-S-three" };
+	static const size_t packages[] = { 2, 1, 1 };
+	struct err e = ERR_INIT;
+	json_t *out = NULL, *list = NULL, *x, *comps = NULL;
+	size_t i, k = 0;
+
+	(void)state;
+	if (inventory_sbom_import(in->db, &cli, product, "suppliers", doc, sizeof(doc) - 1, 0, &out,
+				  &e) < 0)
+		fail_msg("import: %s", e.msg);
+	assert_int_equal(json_integer_value(json_object_get(out, "suppliers_added")), 3);
+	if (party_supplier_list(in->db, 0, 1000, &list, &e) < 0)
+		fail_msg("suppliers: %s", e.msg);
+	json_array_foreach(list, i, x) {
+		const char *name = json_string_value(json_object_get(x, "name"));
+
+		if (strncmp(name, "IT-S-", 5) != 0)
+			continue;
+		assert_true(k < 3);
+		assert_string_equal(name, want[k]);
+		assert_int_equal(json_array_size(json_object_get(x, "packages")), packages[k]);
+		k++;
+	}
+	assert_int_equal(k, 3);
+	if (inventory_components(in->db, product, "suppliers", &comps, &e) < 0)
+		fail_msg("components: %s", e.msg);
+	assert_int_equal(json_array_size(comps), 4);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(comps, 0), "name")),
+			    "zz");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(comps, 3),
+							      "supplier")), "IT-S-one");
+	json_decref(comps);
+	json_decref(list);
+	json_decref(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_big_sbom),
 		cmocka_unit_test(test_same_answer),
 		cmocka_unit_test(test_reimport),
+		cmocka_unit_test(test_suppliers_in_sbom_order),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
