@@ -156,11 +156,12 @@ fi
 section "API suite on SQLite"
 run_api "api/sqlite"
 
-# tests/intake/*.py print TAP; a non-zero exit without a "not ok" line fails too
-run_intake() {
+# A Python suite printing TAP, run on $BUILD/vulnflow: run_suite LABEL SCRIPT [ARGS...];
+# a non-zero exit without a "not ok" line fails too
+run_suite() {
     local name=$1 script=$2 out=$work/${1//\//_}.out
     shift 2
-    "$PYTHON" "tests/intake/$script" --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
+    "$PYTHON" "$script" --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
     local rc=$?
     count_tap "$name" "$out"
     if [[ $rc -ne 0 ]] && ! grep -qE '^not ok' "$out"; then
@@ -168,31 +169,23 @@ run_intake() {
         tail -20 "$out"
     fi
 }
+# tests/intake/*.py: run_intake LABEL SCRIPT [ARGS...]
+run_intake() { local name=$1 script=$2; shift 2; run_suite "$name" "tests/intake/$script" "$@"; }
 
 section "intake on SQLite: kill -9 under load, tamper detection"
 run_intake "intake/crash/sqlite" crash.py
 run_intake "intake/tamper/sqlite" tamper.py
 
 # tests/cases/scenarios.py: the case workflow and its clocks through the server (TAP)
-run_cases() {
-    local name=$1 out=$work/${1//\//_}.out
-    shift
-    "$PYTHON" tests/cases/scenarios.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
-    local rc=$?
-    count_tap "$name" "$out"
-    if [[ $rc -ne 0 ]] && ! grep -qE '^not ok' "$out"; then
-        fail "$name: exited $rc"
-        tail -20 "$out"
-    fi
-}
-
 section "cases on SQLite: workflow, clocks, authority report, notifications"
-run_cases "cases/sqlite"
+run_suite "cases/sqlite" tests/cases/scenarios.py
 # tests/bulletins/scenarios.py: our advisories and the Art. 9 publication gate (TAP)
-run_bulletins() {
+run_suite "bulletins/sqlite" tests/bulletins/scenarios.py
+# tests/bulletins/feed.py: the CSAF provider feed and the OSV feed, as an anonymous client (TAP)
+run_feed() {
     local name=$1 out=$work/${1//\//_}.out
     shift
-    "$PYTHON" tests/bulletins/scenarios.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
+    "$PYTHON" tests/bulletins/feed.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
     local rc=$?
     count_tap "$name" "$out"
     if [[ $rc -ne 0 ]] && ! grep -qE '^not ok' "$out"; then
@@ -200,25 +193,16 @@ run_bulletins() {
         tail -20 "$out"
     fi
 }
-run_bulletins "bulletins/sqlite"
+run_feed "feed/sqlite"
 # tests/cases/more.py: webhooks, reporter updates, CRA reports, teams, exports (TAP)
-run_cases_more() {
-    local name=$1 out=$work/${1//\//_}.out
-    shift
-    "$PYTHON" tests/cases/more.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
-    local rc=$?
-    count_tap "$name" "$out"
-    if [[ $rc -ne 0 ]] && ! grep -qE '^not ok' "$out"; then
-        fail "$name: exited $rc"
-        tail -20 "$out"
-    fi
-}
-run_cases_more "cases-more/sqlite"
+run_suite "cases-more/sqlite" tests/cases/more.py
 # tests/rewards/scenarios.py: reward policy, decisions, ledger CSV, /mine, CLI (TAP)
-run_rewards() {
+run_suite "rewards/sqlite" tests/rewards/scenarios.py
+# tests/federation/run.py: two instances exchanging signed envelopes, a hub killed mid-flow (TAP)
+run_federation() {
     local name=$1 out=$work/${1//\//_}.out
     shift
-    "$PYTHON" tests/rewards/scenarios.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
+    "$PYTHON" tests/federation/run.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
     local rc=$?
     count_tap "$name" "$out"
     if [[ $rc -ne 0 ]] && ! grep -qE '^not ok' "$out"; then
@@ -226,7 +210,15 @@ run_rewards() {
         tail -20 "$out"
     fi
 }
-run_rewards "rewards/sqlite"
+run_federation "federation/sqlite"
+# tests/federation/hub.py: provider, hub and national database: authority report, relay,
+# dashboard, early release, blackouts and consents, advisory published (TAP)
+run_suite "federation-hub/sqlite" tests/federation/hub.py
+# tests/federation/e2e.py: platform, provider, hub, national database end to end, hub killed (TAP)
+run_suite "federation-e2e/sqlite" tests/federation/e2e.py
+# tests/federation/platform.py: platform, provider and hub: filing and /registry, routing with
+# the overseas guard and the e-mail fallback, status back to the researcher (TAP)
+run_suite "federation-platform/sqlite" tests/federation/platform.py
 
 section "web UI in headless chromium (tests/ui: playwright-core, pinned)"
 if (cd tests/ui && npm ci --no-audit --no-fund --ignore-scripts) >"$work/ui-npm.out" 2>&1; then
@@ -256,6 +248,15 @@ if url=$(tests/pg.sh start "$pgdir"); then
         VULNFLOW_TEST_DB="$base/vf_unit_account"
     run_unit "unit/test_tlog@postgresql" "$BUILD/tests/test_tlog" \
         VULNFLOW_TEST_DB="$base/vf_unit_tlog"
+    psql -q "$url" -c "CREATE DATABASE vf_unit_fedhub" || fail "create database vf_unit_fedhub"
+    run_unit "unit/test_store_fed_hub@postgresql" "$BUILD/tests/test_store_fed_hub" \
+        VULNFLOW_TEST_DB="$base/vf_unit_fedhub"
+    psql -q "$url" -c "CREATE DATABASE vf_unit_platform" || fail "create database vf_unit_platform"
+    run_unit "unit/test_store_platform@postgresql" "$BUILD/tests/test_store_platform" \
+        VULNFLOW_TEST_DB="$base/vf_unit_platform"
+    psql -q "$url" -c "CREATE DATABASE vf_unit_feed" || fail "create database vf_unit_feed"
+    run_unit "unit/test_bulletin_feed@postgresql" "$BUILD/tests/test_bulletin_feed" \
+        VULNFLOW_TEST_DB="$base/vf_unit_feed"
     run_api "api/postgresql" --db "$base/vf_api"
     for dbname in intake_crash intake_tamper intake_multi; do
         psql -q "$url" -c "CREATE DATABASE vf_$dbname" || fail "create database vf_$dbname"
@@ -264,13 +265,37 @@ if url=$(tests/pg.sh start "$pgdir"); then
     run_intake "intake/tamper/postgresql" tamper.py --db "$base/vf_intake_tamper"
     run_intake "intake/multiproc/postgresql" multiproc.py --db "$base/vf_intake_multi"
     psql -q "$url" -c "CREATE DATABASE vf_cases" || fail "create database vf_cases"
-    run_cases "cases/postgresql" --db "$base/vf_cases"
+    run_suite "cases/postgresql" tests/cases/scenarios.py --db "$base/vf_cases"
     psql -q "$url" -c "CREATE DATABASE vf_bulletins" || fail "create database vf_bulletins"
-    run_bulletins "bulletins/postgresql" --db "$base/vf_bulletins"
+    run_suite "bulletins/postgresql" tests/bulletins/scenarios.py --db "$base/vf_bulletins"
+    psql -q "$url" -c "CREATE DATABASE vf_feed" || fail "create database vf_feed"
+    run_feed "feed/postgresql" --db "$base/vf_feed"
     psql -q "$url" -c "CREATE DATABASE vf_cases_more" || fail "create database vf_cases_more"
-    run_cases_more "cases-more/postgresql" --db "$base/vf_cases_more"
+    run_suite "cases-more/postgresql" tests/cases/more.py --db "$base/vf_cases_more"
     psql -q "$url" -c "CREATE DATABASE vf_rewards" || fail "create database vf_rewards"
-    run_rewards "rewards/postgresql" --db "$base/vf_rewards"
+    run_suite "rewards/postgresql" tests/rewards/scenarios.py --db "$base/vf_rewards"
+    for dbname in fed_hub fed_provider; do
+        psql -q "$url" -c "CREATE DATABASE vf_$dbname" || fail "create database vf_$dbname"
+    done
+    run_federation "federation/postgresql" --hub-db "$base/vf_fed_hub" \
+        --provider-db "$base/vf_fed_provider"
+    for dbname in fh_hub fh_provider fh_database; do
+        psql -q "$url" -c "CREATE DATABASE vf_$dbname" || fail "create database vf_$dbname"
+    done
+    run_suite "federation-hub/postgresql" tests/federation/hub.py --hub-db "$base/vf_fh_hub" \
+        --provider-db "$base/vf_fh_provider" --database-db "$base/vf_fh_database"
+    for dbname in e2e_platform e2e_provider e2e_hub e2e_database; do
+        psql -q "$url" -c "CREATE DATABASE vf_$dbname" || fail "create database vf_$dbname"
+    done
+    run_suite "federation-e2e/postgresql" tests/federation/e2e.py \
+        --platform-db "$base/vf_e2e_platform" --provider-db "$base/vf_e2e_provider" \
+        --hub-db "$base/vf_e2e_hub" --database-db "$base/vf_e2e_database"
+    for dbname in fp_hub fp_platform fp_provider; do
+        psql -q "$url" -c "CREATE DATABASE vf_$dbname" || fail "create database vf_$dbname"
+    done
+    run_suite "federation-platform/postgresql" tests/federation/platform.py \
+        --hub-db "$base/vf_fp_hub" --platform-db "$base/vf_fp_platform" \
+        --provider-db "$base/vf_fp_provider"
 else
     fail "postgresql start"
 fi

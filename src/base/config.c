@@ -30,7 +30,7 @@ static const struct key keys[] = {
 	S(db, "sqlite:vulnflow.db", "database: sqlite:PATH (relative to the instance dir) or postgresql://..."),
 	S(listen, "127.0.0.1:8080", "address the HTTP server listens on, HOST:PORT"),
 	S(public_url, "", "URL users reach the server at; https:// marks session cookies Secure"),
-	S(role, "provider", "this instance's role: provider, operator, platform or hub"),
+	S(role, "provider", "this instance's role: provider, operator, platform, hub or database (a national vulnerability database behind a hub)"),
 	S(security_contact, "", "security.txt Contact: mailto:, https: or tel: URIs, comma-separated (empty: no security.txt)"),
 	S(security_policy, "", "security.txt Policy: https URL of the disclosure policy"),
 	S(security_languages, "zh, en", "security.txt Preferred-Languages"),
@@ -38,6 +38,7 @@ static const struct key keys[] = {
 	L(header_limit, 1024, 1L << 20, "8192", "largest total size of request headers in bytes (431 past it)"),
 	L(threads, 0, 256, "0", "HTTP worker threads; 0 = number of CPUs"),
 	L(db_pool, 0, 1024, "0", "database connections; 0 = threads + 2"),
+	L(sqlite_checkpoint_pages, 0, 1000000, "1000", "SQLite: a commit that leaves the write-ahead log at this many pages wakes the background checkpointer; 0 = SQLite's own checkpoint inside that commit"),
 	L(conn_timeout, 1, 3600, "30", "seconds an idle or stalled connection is kept"),
 	L(request_timeout, 1, 3600, "60", "seconds a request body may take to arrive in all (408 past it)"),
 	L(conn_limit, 1, 1000000, "4096", "open client connections in all"),
@@ -67,6 +68,7 @@ static const struct key keys[] = {
 	L(mail_max_bytes, 1024, 1L << 30, "26214400", "largest e-mail `mail ingest` takes in, in bytes (larger ones are logged as rejected)"),
 	S(escalation_webhook_url, "", "webhook the clock escalations (50 %, 80 %, overdue) are POSTed to, signed (http:// or https://); empty: none"),
 	S(escalation_webhook_secret_ref, "", "where the escalation webhook's HMAC secret is: env:VULNFLOW_WEBHOOK_... or file:NAME (in the instance's secrets/)"),
+	L(webhook_allow_private, 0, 1, "0", "1: webhooks may be delivered to loopback, private and link-local addresses (tests, inside networks); 0: public addresses only"),
 	S(web_dir, "", "directory of the web UI (HTML, CSS, ES modules, i18n catalogs); empty: the source tree's web/"),
 	S(disclosure_policy, "", "disclosure policy shown on the landing page; empty: the built-in text (zh-CN and en)"),
 	S(safe_harbour, "", "safe-harbour statement shown on the landing page; empty: the built-in text (zh-CN and en)"),
@@ -74,7 +76,8 @@ static const struct key keys[] = {
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
-static const char *const roles[] = { "provider", "operator", "platform", "hub", NULL };
+static const char *const roles[] = { "provider", "operator", "platform", "hub", "database",
+				      NULL };
 
 static int set_key(struct config *c, const struct key *k, const char *value, struct err *e)
 {
@@ -89,7 +92,8 @@ static int set_key(struct config *c, const struct key *k, const char *value, str
 				ok |= strcmp(*r, value) == 0;
 			if (!ok)
 				return err_set(e, ERR_USAGE,
-					       "role \"%s\" is not provider, operator, platform or hub",
+					       "role \"%s\" is not provider, operator, platform, hub or "
+					       "database",
 					       value);
 		}
 		if (strcmp(k->name, "storage_cipher") == 0 && strcmp(value, "sm4-gcm") != 0 &&

@@ -28,6 +28,7 @@ struct config {
 	long header_limit;                /* bytes of all request headers */
 	long threads;                     /* HTTP worker threads, 0 = number of CPUs */
 	long db_pool;                     /* database connections, 0 = threads + 2 */
+	long sqlite_checkpoint_pages;     /* WAL pages that wake the checkpointer, 0 = SQLite's own */
 	long conn_timeout;                /* idle seconds before a connection is closed */
 	long request_timeout;             /* seconds a request body may take to arrive */
 	long conn_limit;                  /* open connections in all */
@@ -57,6 +58,7 @@ struct config {
 	long mail_max_bytes;              /* largest e-mail taken in */
 	char escalation_webhook_url[CONFIG_STR_LEN];   /* "" = escalations by mail only */
 	char escalation_webhook_secret_ref[256];      /* env:NAME or file:NAME (webhook.h) */
+	long webhook_allow_private;       /* 1: webhooks may go to loopback/private addresses */
 	char web_dir[CONFIG_STR_LEN];     /* the web UI's files; "" = the source tree's web/ */
 	char disclosure_policy[CONFIG_STR_LEN];  /* the landing page's policy text; "" = built-in */
 	char safe_harbour[CONFIG_STR_LEN];       /* its safe-harbour text; "" = built-in */

@@ -41,6 +41,8 @@ int cmd_vex(int argc, char **argv);
 int cmd_reward(int argc, char **argv);
 int cmd_peer(int argc, char **argv);
 int cmd_federation(int argc, char **argv);
+int cmd_platform(int argc, char **argv);
+int cmd_hub(int argc, char **argv);
 
 /* Options every instance command takes. */
 struct common_opts {

@@ -16,7 +16,7 @@ static void help(void)
 	       "  --admin-email EMAIL   first administrator (default admin@vulnflow.local)\n"
 	       "  --org NAME            first organisation (default \"Default organisation\")\n"
 	       "  --jurisdiction CC     its country code, ISO 3166-1 alpha-2 (default CN)\n"
-	       "  --role ROLE           provider, operator, platform or hub (default provider)\n"
+	       "  --role ROLE           provider, operator, platform, hub or database (default provider)\n"
 	       "  --log-hash ALG        receipt-log hash: sm3 (default) or sha256 (fixed for the\n"
 	       "                        life of the log)\n"
 	       "  --log-sig ALG         tree-head signatures: sm2 (default) or ed25519\n"

@@ -10,6 +10,8 @@
 #include "http/server.h"
 #include "service/cases.h"
 #include "service/bulletins.h"
+#include "service/fed_hub.h"
+#include "service/fed_platform.h"
 #include "service/federation.h"
 #include "service/intake.h"
 #include "service/tlog.h"
@@ -60,6 +62,16 @@ static void publish_scheduled(struct bulletins *bs)
 		fprintf(stderr, "vulnflow: scheduled publication: %s\n", e.msg);
 }
 
+/* A hub's relays of authority reports to national databases not sent yet. */
+static void hub_pump(struct federation *f)
+{
+	struct err e = ERR_INIT;
+	int sent;
+
+	if (f != NULL && fed_hub_pump(f, &sent, &e) < 0)
+		fprintf(stderr, "vulnflow: hub relays: %s\n", e.msg);
+}
+
 /* Sign a fresh tree head when the newest is older than sth_interval, so an
  * auditor can tell a quiet log from a stalled one. */
 static void refresh_sth(struct intake *intake, struct instance *in)
@@ -100,6 +112,7 @@ int cmd_serve(int argc, char **argv)
 	struct cases *cases = NULL;
 	struct bulletins *bulletins = NULL;
 	struct federation *federation = NULL;
+	struct fed_platform *platform = NULL;
 	struct server_services sv = { 0 };
 	struct err e = ERR_INIT;
 	sigset_t stop;
@@ -163,7 +176,18 @@ int cmd_serve(int argc, char **argv)
 	if (federation_start(&federation, in, intake, NULL, &e) < 0)
 		fprintf(stderr, "vulnflow: federation is not running: %s\n", e.msg);
 	sv.federation = federation;
+	/* a provider's routed reports into intake, their status back (fed_platform.h) */
+	if (fed_platform_start(&platform, in, intake, federation, &e) < 0)
+		fprintf(stderr, "vulnflow: the platform worker is not running: %s\n", e.msg);
+	if (federation != NULL) {
+		/* the hub channel of authority reports, advisories published to the hub,
+		 * and a hub's relays a crash left unsent (fed_hub.h) */
+		cases_set_federation(cases, federation);
+		bulletins_on_published(bulletins, fed_hub_on_published, federation);
+		hub_pump(federation);
+	}
 	if (server_start(&srv, in, &sv, &e) < 0) {
+		fed_platform_stop(platform);
 		federation_stop(federation);
 		bulletins_close(bulletins);
 		cases_close(cases);
@@ -190,9 +214,11 @@ int cmd_serve(int argc, char **argv)
 		refresh_sth(intake, in);
 		escalate(cases);
 		publish_scheduled(bulletins);
+		hub_pump(federation);
 	}
 	fprintf(stderr, "vulnflow: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	server_stop(srv);
+	fed_platform_stop(platform);
 	federation_stop(federation);
 	bulletins_close(bulletins);
 	cases_close(cases);

@@ -41,6 +41,8 @@ static const struct command {
 	{ "reward", cmd_reward, "reward policy and decisions for reporters (Art. 7(4)); the ledger" },
 	{ "peer", cmd_peer, "federation peers: add, list, remove; print our public key" },
 	{ "federation", cmd_federation, "federation status: the outbox, the inbox and its refusals" },
+	{ "platform", cmd_platform, "collection platform: filing, registry, provider directory, routing" },
+	{ "hub", cmd_hub, "hub dashboard: reports per provider, relays per national database" },
 };
 
 static void usage(FILE *f)

@@ -87,6 +87,8 @@ int api_case_patch(struct req *r);
 int api_case_transition(struct req *r);
 int api_case_clocks(struct req *r);
 int api_clocks_list(struct req *r);
+/* api_stats.c */
+int api_stats(struct req *r);
 int api_case_authority_report(struct req *r);
 int api_case_authority_submit(struct req *r);
 int api_case_notify(struct req *r);
@@ -173,6 +175,23 @@ int api_csaf_key(struct req *r);
 int api_osv_all(struct req *r);
 int api_osv_record(struct req *r);
 
+/* api_platform.c (issue 9: platform filing and registry, provider directory, routing) */
+int api_platform_filing_put(struct req *r);
+int api_platform_filing_get(struct req *r);
+int api_registry_json(struct req *r);
+int api_registry_html(struct req *r);
+int api_platform_providers(struct req *r);
+int api_platform_provider_add(struct req *r);
+int api_platform_provider_remove(struct req *r);
+int api_report_route(struct req *r);
+int api_report_routes(struct req *r);
+int api_platform_routed(struct req *r);
+int api_platform_me(struct req *r);
+int api_platform_me_identity(struct req *r);
+int api_platform_researchers(struct req *r);
+int api_platform_researcher_get(struct req *r);
+int api_platform_researcher_verify(struct req *r);
+int api_platform_researcher_level(struct req *r);
 /* api_federation.c (issue 9) */
 int api_federation_inbox(struct req *r);
 int api_federation_key(struct req *r);
@@ -180,6 +199,17 @@ int api_federation_outbox(struct req *r);
 int api_federation_outbox_get(struct req *r);
 int api_federation_send(struct req *r);
 int api_hub_reports(struct req *r);
+/* api_fed_hub.c (issue 9: provider <-> hub <-> national database) */
+int api_hub_dashboard(struct req *r);
+int api_hub_early_releases(struct req *r);
+int api_hub_early_release_get(struct req *r);
+int api_hub_early_release_assess(struct req *r);
+int api_hub_blackout_create(struct req *r);
+int api_hub_blackout_consent(struct req *r);
+int api_hub_published(struct req *r);
+int api_federation_blackouts(struct req *r);
+int api_database_reports(struct req *r);
+int api_case_early_release_hub(struct req *r);
 
 /* Shared renderers (api_users.c). */
 json_t *api_user_json(const struct user *u);

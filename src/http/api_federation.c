@@ -8,6 +8,7 @@
 #include "base/timefmt.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "service/fed_hub.h"
 #include "service/federation.h"
 
 static int unavailable(struct req *r)
@@ -198,7 +199,10 @@ int api_hub_reports(struct req *r)
 	if (req_query_int(r, "limit", 1, 1000, 50, &limit) < 0 ||
 	    req_query_int(r, "after", 0, INT64_MAX, 0, &after) < 0)
 		return -1;
-	if (federation_hub_reports(r->app->federation, after, (int)limit, &out, &e) < 0)
+	if (federation_hub_reports(r->app->federation, after, (int)limit, &out, &e) < 0 ||
+	    fed_hub_reports_relays(r->app->in, out, &e) < 0) {
+		json_decref(out);
 		return req_fail(r, &e);
+	}
 	return req_json(r, 200, json_pack("{s:o}", "reports", out));
 }

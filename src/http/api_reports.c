@@ -11,6 +11,7 @@
 #include "base/timefmt.h"
 #include "formats/mime.h"
 #include "http/api.h"
+#include "service/fed_platform.h"
 #include "http/auth.h"
 #include "http/server.h"
 #include "service/intake.h"
@@ -318,6 +319,11 @@ int api_receipt_status(struct req *r)
 
 	if (intake_status(r->app->intake, r->path_token, &out, &e) < 0)
 		return req_fail(r, &e);
+	/* on a platform: what the providers it was routed to said (fed_platform.h) */
+	if (fed_routed_status_add(r->app->in, out, &e) < 0) {
+		json_decref(out);
+		return req_fail(r, &e);
+	}
 	return req_json(r, 200, out);
 }
 
@@ -328,6 +334,9 @@ static void reporter_view(json_t *o)
 		json_object_set_new(o, "status", json_string("received"));
 	json_object_del(o, "spam_reason");
 	json_object_del(o, "spam_at");
+	/* whether someone handles it, not which case (case ids are need-to-know) */
+	json_object_set_new(o, "in_case", json_boolean(!json_is_null(json_object_get(o, "case_id"))));
+	json_object_del(o, "case_id");
 }
 
 int api_reports_list(struct req *r)
@@ -335,6 +344,7 @@ int api_reports_list(struct req *r)
 	struct report_filter f = { 0 };
 	struct actor a = req_actor(r);
 	const char *status = req_query(r, "status");
+	const char *in_case;
 	int64_t limit, before;
 	json_t *items;
 	struct err e = ERR_INIT;
@@ -348,6 +358,13 @@ int api_reports_list(struct req *r)
 			 "\"status\" must be received, spam or rejected");
 		return req_fail(r, &e);
 	}
+	in_case = req_query(r, "in_case");
+	if (in_case && strcmp(in_case, "true") != 0 && strcmp(in_case, "false") != 0) {
+		err_setn(&e, ERR_INVALID, "invalid_parameter", "\"in_case\" must be true or false");
+		return req_fail(r, &e);
+	}
+	if (in_case)
+		f.in_case = strcmp(in_case, "true") == 0 ? 1 : 2;
 	f.status = status;
 	f.limit = (int)limit;
 	f.before_id = before;

@@ -104,7 +104,7 @@ const struct route routes[] = {
 	{ R("GET", "/api/v1/reports", api_reports_list, CAP_SELF), .status = 200, .tag = "intake",
 	  .summary = "The intake queue (analysts), or one's own reports (reporters); newest first",
 	  .query = "status:received, spam or rejected;limit:1-500 (default 50);before:an id, for the"
-		   " next page" },
+		   " next page;in_case:true or false (only reports in a case, or in none)" },
 	{ R("GET", "/api/v1/reports/{id}", api_report_get, CAP_SELF), .status = 200, .tag = "intake",
 	  .summary = "One report with its text and attachment list (the read is audited)" },
 	{ R("GET", "/api/v1/reports/{id}/attachments/{token}", api_report_attachment,
@@ -151,6 +151,10 @@ const struct route routes[] = {
 	  .tag = "cases", .summary = "Clocks of every case one may see, by due time",
 	  .query = "state:pending, met or missed;due_before:RFC 3339;cursor:next_cursor;limit:1-"
 		   "case_list_limit" },
+	{ R("GET", "/api/v1/stats", api_stats, CAP_CASES_READ), .status = 200, .tag = "cases",
+	  .summary = "Counts for the dashboard: reports received and clocks met and missed per"
+	  " day (Asia/Shanghai), cases per phase and state; need-to-know applies",
+	  .query = "days:1-366 (default 14), today included" },
 	{ R("GET", "/api/v1/cases/{id}/authority-report", api_case_authority_report,
 	    CAP_CASES_READ), .status = 200, .tag = "cases",
 	  .summary = "The Art. 7(2) report: JSON, or format=html (printable, Chinese) or text",
@@ -378,6 +382,62 @@ const struct route routes[] = {
 	  .status = 200, .tag = "rewards",
 	  .summary = "Reject a proposed or approved reward {\"reason\"} (admin, coordinator)" },
 
+	/* the platform side of federation (issue 9, api_platform.c) */
+	{ R("PUT", "/api/v1/platform/filing", api_platform_filing_put, CAP_USERS_ADMIN),
+	  .json_object_body = 1, .status = 200, .tag = "platform",
+	  .summary = "Platform: a new version of the filing data (Art. 10: name, url, icp_number,"
+	  " sponsor, responsible, contact, rules, ...), sent to the hub" },
+	{ R("GET", "/api/v1/platform/filing", api_platform_filing_get, CAP_USERS_ADMIN),
+	  .status = 200, .tag = "platform",
+	  .summary = "Platform: the newest filing version and its envelope's delivery state" },
+	{ R("GET", "/registry", api_registry_html, CAP_PUBLIC), .status = 200, .tag = "platform",
+	  .query = "lang:zh-CN (default) or en",
+	  .summary = "Hub: the filed collection platforms, a printable HTML page" },
+	{ R("GET", "/registry.json", api_registry_json, CAP_PUBLIC), .status = 200,
+	  .tag = "platform", .summary = "Hub: the filed collection platforms as JSON" },
+	{ R("GET", "/api/v1/platform/providers", api_platform_providers, CAP_SELF),
+	  .status = 200, .tag = "platform", .query = "all:true to list removed entries too (staff)",
+	  .summary = "Platform: the provider directory (who makes which products): staff and"
+	  " level-3 researchers" },
+	{ R("POST", "/api/v1/platform/providers", api_platform_provider_add, CAP_USERS_ADMIN),
+	  .json_object_body = 1, .status = 201, .tag = "platform",
+	  .summary = "Platform: add a provider {\"name\",\"patterns\":[glob on the product"
+	  " name],\"peer\" or \"email\",\"jurisdiction\"}" },
+	{ R("DELETE", "/api/v1/platform/providers/{id}", api_platform_provider_remove,
+	    CAP_USERS_ADMIN), .status = 200, .tag = "platform",
+	  .summary = "Platform: remove a provider from the directory" },
+	{ R("POST", "/api/v1/reports/{id}/route", api_report_route, CAP_CASES_WRITE),
+	  .json_object_body = 1, .status = 201, .tag = "platform",
+	  .summary = "Platform: route a received report to its product's provider {\"provider\"}"
+	  " (envelope or e-mail; the overseas guard applies)" },
+	{ R("GET", "/api/v1/reports/{id}/routes", api_report_routes, CAP_CASES_READ),
+	  .status = 200, .tag = "platform",
+	  .summary = "Platform: where a report was routed and what each provider said since" },
+	{ R("GET", "/api/v1/platform/routed", api_platform_routed, CAP_CASES_READ),
+	  .status = 200, .tag = "platform", .query = "limit:1..1000 (50)",
+	  .summary = "Platform: routed reports, newest first" },
+	{ R("GET", "/api/v1/platform/me", api_platform_me, CAP_SELF), .status = 200,
+	  .tag = "platform", .summary = "Platform: the caller's researcher profile (verification,"
+	  " level and what it allows, reputation, identity masked)" },
+	{ R("PUT", "/api/v1/platform/me/identity", api_platform_me_identity, CAP_SELF),
+	  .json_object_body = 1, .status = 200, .tag = "platform",
+	  .summary = "Platform: give one's real-name identity {\"name\",\"id_number\","
+	  "\"id_type\",\"phone\"} (sealed at rest; verification pending again)" },
+	{ R("GET", "/api/v1/platform/researchers", api_platform_researchers, CAP_USERS_ADMIN),
+	  .status = 200, .tag = "platform", .query = "after:last user id;limit:1..500 (50)",
+	  .summary = "Platform: researchers with their verification and level" },
+	{ R("GET", "/api/v1/platform/researchers/{id}", api_platform_researcher_get,
+	    CAP_USERS_ADMIN), .status = 200, .tag = "platform",
+	  .summary = "Platform: one researcher with the identity unmasked (audited read)" },
+	{ R("POST", "/api/v1/platform/researchers/{id}/verification",
+	    api_platform_researcher_verify, CAP_USERS_ADMIN), .json_object_body = 1,
+	  .status = 200, .tag = "platform", .summary = "Platform: verify or reject a researcher's"
+	  " identity {\"decision\",\"note\"} (never one's own; audited)" },
+	{ R("PUT", "/api/v1/platform/researchers/{id}/level", api_platform_researcher_level,
+	    CAP_USERS_ADMIN), .json_object_body = 1, .status = 200, .tag = "platform",
+	  .summary = "Platform: set a researcher's level {\"level\": 1..3} (2 needs a verified"
+	  " identity, 3 also a reputation; audited)" },
+
 	/* federation (issue 9): docs/internals/federation.md */
 	{ R("POST", "/api/v1/federation/inbox", api_federation_inbox, CAP_PUBLIC), .status = 201,
 	  .tag = "federation",
@@ -398,6 +458,38 @@ const struct route routes[] = {
 	{ R("GET", "/api/v1/hub/reports", api_hub_reports, CAP_CASES_READ), .status = 200,
 	  .tag = "federation", .query = "limit:1..1000 (50);after:id of the last page",
 	  .summary = "Hub: authority reports received from providers, with the 2-day check" },
+	/* provider <-> hub <-> national database (api_fed_hub.c) */
+	{ R("GET", "/api/v1/hub/dashboard", api_hub_dashboard, CAP_CASES_READ), .status = 200,
+	  .tag = "federation",
+	  .summary = "Hub: reports per provider (within 2 days of learned_at), relay state per"
+	  " national database" },
+	{ R("GET", "/api/v1/hub/early-release", api_hub_early_releases, CAP_CASES_READ),
+	  .status = 200, .tag = "federation", .query = "limit:1..1000 (50);after:id of the last page",
+	  .summary = "Hub: early-release records (Art. 9(1)) received from providers" },
+	{ R("GET", "/api/v1/hub/early-release/{id}", api_hub_early_release_get, CAP_CASES_READ),
+	  .status = 200, .tag = "federation", .summary = "Hub: one early-release record" },
+	{ R("POST", "/api/v1/hub/early-release/{id}/assessment", api_hub_early_release_assess,
+	    CAP_CASES_WRITE), .json_object_body = 1, .status = 201, .tag = "federation",
+	  .summary = "Hub: record the authorities' assessment {\"decision\",\"at\",\"ref\","
+	  "\"note\"} (coordinator) and send it to the provider" },
+	{ R("POST", "/api/v1/hub/blackouts", api_hub_blackout_create, CAP_PUBLISH),
+	  .json_object_body = 1, .status = 201, .tag = "federation",
+	  .summary = "Hub: add a blackout window (as /api/v1/blackouts) and send it to every peer" },
+	{ R("POST", "/api/v1/hub/blackouts/{id}/consents", api_hub_blackout_consent, CAP_PUBLISH),
+	  .json_object_body = 1, .status = 201, .tag = "federation",
+	  .summary = "Hub: record an MPS consent for a window and send it to every peer" },
+	{ R("GET", "/api/v1/hub/published", api_hub_published, CAP_CASES_READ), .status = 200,
+	  .tag = "federation", .query = "limit:1..1000 (50);after:id of the last page",
+	  .summary = "Hub: advisory-published notices received from providers" },
+	{ R("GET", "/api/v1/federation/blackouts", api_federation_blackouts, CAP_CASES_READ),
+	  .status = 200, .tag = "federation",
+	  .summary = "Blackout windows and MPS consents taken from hubs (their local ids)" },
+	{ R("GET", "/api/v1/database/reports", api_database_reports, CAP_CASES_READ),
+	  .status = 200, .tag = "federation", .query = "limit:1..1000 (50);after:id of the last page",
+	  .summary = "National database: the authority reports a hub relayed" },
+	{ R("POST", "/api/v1/cases/{id}/early-release/hub", api_case_early_release_hub,
+	    CAP_CASES_WRITE), .status = 202, .tag = "federation",
+	  .summary = "Send the case's early-release record (Art. 9(1)) to the hub" },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -1667,6 +1667,7 @@ static int run_gate(struct bulletins *bs, const struct case_actor *a, const char
 	struct gate_report *r = NULL;
 	json_t *kase = NULL, *feed = NULL;
 	int64_t case_id = 0, decision = 0, real_now = time_now_us();
+	char published[128] = "";      /* its ident once published, for on_published */
 	int rc;
 
 	*report = NULL;
@@ -1743,6 +1744,7 @@ static int run_gate(struct bulletins *bs, const struct case_actor *a, const char
 		else
 			json_decref(detail);
 		free(dtext);
+		snprintf(published, sizeof(published), "%s", b.ident);
 	} else if (kind == RUN_SCHEDULED) {
 		/* refused at its moment: back to draft, the refusal logged */
 		snprintf(b.state, sizeof(b.state), "draft");
@@ -1760,8 +1762,16 @@ end:
 	if (rc < 0) {
 		json_decref(*report);
 		*report = NULL;
+	} else if (published[0] && bs->on_published != NULL) {
+		bs->on_published(bs->on_published_arg, published, case_id, real_now);
 	}
 	return rc;
+}
+
+void bulletins_on_published(struct bulletins *bs, bulletins_published_fn *fn, void *arg)
+{
+	bs->on_published = fn;
+	bs->on_published_arg = arg;
 }
 
 int bulletins_gate(struct bulletins *bs, const struct case_actor *a, const char *ident,

@@ -58,6 +58,12 @@ struct bulletins;
 int bulletins_open(struct bulletins **out, struct instance *in, struct cases *cs,
 		   struct err *e);
 void bulletins_close(struct bulletins *bs);
+/* Call fn(arg, ident, case_id, published_at) after each publication is
+ * committed (the federation's advisory-published notice, fed_hub.h); set
+ * before the server starts. */
+typedef void bulletins_published_fn(void *arg, const char *ident, int64_t case_id,
+				    int64_t published_at);
+void bulletins_on_published(struct bulletins *bs, bulletins_published_fn *fn, void *arg);
 
 /*
  * POST /api/v1/cases/{id}/advisory: draft the case's advisory, or a new

@@ -34,6 +34,8 @@ struct bulletins {
 	char pgp_why[320];
 	pthread_mutex_t feed_lock;     /* guards feed[] */
 	struct feed_cached feed[FEED_LIST_COUNT];
+	bulletins_published_fn *on_published;   /* bulletins_on_published() */
+	void *on_published_arg;
 };
 
 /*

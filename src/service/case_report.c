@@ -13,12 +13,14 @@
 #include "service/account.h"
 #include "service/audit.h"
 #include "service/cases_impl.h"
+#include "service/federation.h"
 #include "service/instance.h"
 #include "service/intake.h"
 #include "service/mail_out.h"
 #include "service/webhook.h"
 #include "store/store_case.h"
 #include "store/store_case_more.h"
+#include "store/store_fed_hub.h"
 #include "store/store_party.h"
 
 /* ---- the report's content ---- */
@@ -387,6 +389,143 @@ static int sub_json(void *arg, const struct authority_submission_row *s, struct 
 	return 0;
 }
 
+/* Channel hub: the frozen content goes to the hub in an authority_report
+ * envelope (its outbound leaf is the evidence of sending); the submission is
+ * met when the hub's signed receipt returns (hub_delivered()). */
+static int hub_send(struct cases *cs, const struct case_actor *a, int64_t id, int version,
+		    int64_t sid, const char *text, const char *hash, int64_t learned_at,
+		    json_t *content, json_t **out, struct err *e)
+{
+	char env_id[ENVELOPE_ID_MAX + 1];
+	struct case_data d;
+	struct db_conn *c;
+	int rc = -1;
+
+	if (federation_send_authority_report(cs->fed, text, strlen(text), id, version, learned_at,
+					     env_id, e) < 0) {
+		/* not sent, so not recorded: give the version back */
+		struct err e2 = ERR_INIT;
+
+		if (case_tx_begin(cs, &c, &e2) == 0)
+			case_tx_end(c, store_authority_submission_delete(c, sid, &e2), &e2);
+		return -1;
+	}
+	if (case_tx_begin(cs, &c, e) < 0)
+		return -1;
+	if (case_load(cs, c, id, 1, &d, e) == 0) {
+		if (case_event(c, a, id, "authority_report.sent", time_now_us(), NULL, NULL, NULL,
+			       json_pack("{s:i,s:s,s:s,s:s}", "version", version, "channel", "hub",
+					 "envelope_id", env_id, "content_sha256", hash),
+			       NULL, e) == 0 &&
+		    audit_record(c, &a->a, "case.authority_report.submit", "case", id,
+				 json_pack("{s:i,s:s,s:s}", "version", version, "content_sha256", hash,
+					   "envelope_id", env_id),
+				 e) == 0)
+			rc = 0;
+		case_data_free(&d);
+	}
+	rc = case_tx_end(c, rc, e);
+	if (rc == 0)
+		*out = json_pack("{s:I,s:I,s:i,s:s,s:s,s:s,s:n,s:s,s:O}", "id", (json_int_t)sid,
+				 "case_id", (json_int_t)id, "version", version, "channel", "hub",
+				 "state", "sent", "envelope_id", env_id, "receipt_number",
+				 "content_sha256", hash, "content", content);
+	return rc;
+}
+
+/* The federation's delivery hook: the hub's signed receipt of an authority
+ * report came back, so the submission is made (once: a second call for the
+ * same envelope changes nothing). */
+static void hub_delivered(void *arg, const char *envelope_id, int64_t case_id, int version,
+			  const char *receipt, int64_t at)
+{
+	struct cases *cs = arg;
+	struct case_actor sys = { { 0, "hub", NULL }, ROLE_ADMIN };
+	struct err e = ERR_INIT;
+	json_error_t je;
+	json_t *rc_obj = json_loads(receipt ? receipt : "", 0, &je), *sent = NULL;
+	const char *rid = json_string_value(json_object_get(rc_obj, "id"));
+	int64_t leaf = -1;
+	struct case_data d;
+	struct db_conn *c;
+	int changed = 0, rc = -1;
+
+	if (rid == NULL) {
+		fprintf(stderr, "vulnflow: hub receipt for case %lld is not an envelope\n",
+			(long long)case_id);
+		json_decref(rc_obj);
+		return;
+	}
+	/* the envelope's own outbound leaf: the evidence of what was sent */
+	if (federation_outbox_get(cs->fed, envelope_id, &sent, &e) == 0)
+		leaf = json_integer_value(json_object_get(sent, "leaf_index"));
+	if (case_tx_begin(cs, &c, &e) < 0)
+		goto out;
+	if (case_load(cs, c, case_id, 1, &d, &e) == 0) {
+		rc = store_fed_submission_met(c, case_id, version, rid, leaf, at, &changed, &e);
+		if (rc == 0 && changed)
+			rc = case_event(c, &sys, case_id, "authority_report.submitted", at, NULL, NULL,
+					NULL,
+					json_pack("{s:i,s:s,s:s,s:I,s:s,s:O?,s:O}", "version", version,
+						  "channel", "hub", "receipt_number", rid,
+						  "leaf_index", (json_int_t)leaf, "envelope_id",
+						  envelope_id, "content_sha256",
+						  json_object_get(json_object_get(rc_obj, "body"),
+								  "envelope_sha256"),
+						  "hub_receipt", rc_obj),
+					NULL, &e);
+		if (rc == 0 && changed)
+			rc = case_clocks_store(cs, c, &d, &e);
+		if (rc == 0 && changed)
+			rc = audit_record(c, &sys.a, "case.authority_report.hub_receipt", "case",
+					  case_id, json_pack("{s:i,s:s,s:s}", "version", version,
+							     "envelope_id", envelope_id,
+							     "receipt_number", rid),
+					  &e);
+		case_data_free(&d);
+	}
+	rc = case_tx_end(c, rc, &e);
+out:
+	if (rc < 0)
+		fprintf(stderr, "vulnflow: hub receipt for case %lld version %d not recorded: %s\n",
+			(long long)case_id, version, e.msg);
+	json_decref(sent);
+	json_decref(rc_obj);
+}
+
+void cases_set_federation(struct cases *cs, struct federation *f)
+{
+	struct err e = ERR_INIT;
+	json_t *list = NULL, *o;
+	size_t i;
+
+	cs->fed = f;
+	if (f == NULL)
+		return;
+	federation_on_delivered(f, hub_delivered, cs);
+	/* receipts stored while no hook ran (the process died in between) */
+	if (federation_outbox_list(f, "delivered", 0, 1000, &list, &e) < 0) {
+		fprintf(stderr, "vulnflow: hub receipts not checked: %s\n", e.msg);
+		return;
+	}
+	json_array_foreach(list, i, o) {
+		json_t *cid = json_object_get(o, "case_id");
+		char *rtext;
+		int64_t at = 0;
+
+		if (!json_is_integer(cid) ||
+		    strcmp(json_string_value(json_object_get(o, "type")), "authority_report") != 0)
+			continue;
+		rtext = json_dumps(json_object_get(o, "receipt"), JSON_COMPACT);
+		time_parse_rfc3339(json_string_value(json_object_get(o, "delivered_at")), &at);
+		hub_delivered(cs, json_string_value(json_object_get(o, "id")),
+			      json_integer_value(cid),
+			      (int)json_integer_value(json_object_get(o, "case_version")), rtext, at);
+		free(rtext);
+	}
+	json_decref(list);
+}
+
 int cases_authority_submit(struct cases *cs, const struct case_actor *a, int64_t id,
 			   json_t *body, json_t **out, struct err *e)
 {
@@ -412,6 +551,12 @@ int cases_authority_submit(struct cases *cs, const struct case_actor *a, int64_t
 	if (!channel || (strcmp(channel, "web_form") && strcmp(channel, "email") &&
 			 strcmp(channel, "hub")))
 		return err_set(e, ERR_INVALID, "\"channel\" must be web_form, email or hub");
+	if (strcmp(channel, "hub") == 0 && cs->fed == NULL)
+		return err_setn(e, ERR_UNAVAILABLE, "federation_unavailable",
+				"channel hub needs federation (`vulnflow serve`, a hub peer)");
+	if (strcmp(channel, "hub") == 0 && (receipt != NULL || (sat != NULL && !json_is_null(sat))))
+		return err_set(e, ERR_INVALID, "channel hub takes no \"receipt_number\" or "
+			       "\"submitted_at\": the hub's signed receipt gives them");
 	if (sat == NULL || json_is_null(sat))
 		submitted_at = now;
 	else if (!json_is_string(sat) || time_parse_rfc3339(json_string_value(sat), &submitted_at) < 0)
@@ -456,9 +601,18 @@ int cases_authority_submit(struct cases *cs, const struct case_actor *a, int64_t
 	s.recorded_by = a->a.user_id;
 	if (store_authority_submission_add(c, &s, &sid, e) < 0)
 		goto fail1;
-	case_data_free(&d);
-	if (case_tx_end(c, 0, e) < 0)
-		goto out;
+	{
+		int64_t learned_at = d.learned_at;
+
+		case_data_free(&d);
+		if (case_tx_end(c, 0, e) < 0)
+			goto out;
+		if (strcmp(channel, "hub") == 0) {
+			rc = hub_send(cs, a, id, s.version, sid, text, hash, learned_at, content, out,
+				      e);
+			goto out;
+		}
+	}
 
 	/* 2. the content's hash into the receipt log (its own durable commit) */
 	{
@@ -749,7 +903,8 @@ int cases_notify(struct cases *cs, const struct case_actor *a, int64_t id, json_
 			if (webhook_deliver(&wr, cs->in->cfg.dir,
 					    json_string_value(json_object_get(wh, "url")),
 					    json_string_value(json_object_get(wh, "secret_ref")), text,
-					    strlen(text), 10, &we) < 0) {
+					    strlen(text), 10, (int)cs->in->cfg.webhook_allow_private,
+					    &we) < 0) {
 				snprintf(wr.error, sizeof(wr.error), "%s", we.msg);
 				wr.sent_at = time_now_us();
 			}
@@ -1070,7 +1225,7 @@ static json_t *escalation_webhook(struct cases *cs, const struct due_clock *dc, 
 	json_decref(p);
 	if (webhook_deliver(&wr, cs->in->cfg.dir, cs->in->cfg.escalation_webhook_url,
 			    cs->in->cfg.escalation_webhook_secret_ref, text, strlen(text), 10,
-			    &we) < 0) {
+			    (int)cs->in->cfg.webhook_allow_private, &we) < 0) {
 		snprintf(wr.error, sizeof(wr.error), "%s", we.msg);
 		wr.sent_at = time_now_us();
 	}

@@ -94,9 +94,17 @@ int cases_clocks_list(struct cases *cs, const struct case_actor *a, const struct
 int cases_authority_report(struct cases *cs, const struct case_actor *a, int64_t id,
 			   const char *format, json_t **out, char **text, struct err *e);
 /* Record a submission {"channel":"web_form"|"email"|"hub","submitted_at","receipt_number"}:
- * the exact content is frozen (sealed), its hash logged in the receipt log. */
+ * the exact content is frozen (sealed), its hash logged in the receipt log.
+ * Channel hub (cases_set_federation() first): the content is sent to the hub
+ * peer in an authority_report envelope (*out has "state":"sent" and its
+ * "envelope_id"); the submission is recorded, and rmsv.authority_report met,
+ * when the hub's signed receipt returns (receipt_number: the receipt's id). */
 int cases_authority_submit(struct cases *cs, const struct case_actor *a, int64_t id,
 			   json_t *body, json_t **out, struct err *e);
+/* The federation for the hub channel: registers the delivery hook, and
+ * records the receipts of reports delivered while no hook ran (a restart). */
+struct federation;
+void cases_set_federation(struct cases *cs, struct federation *f);
 
 /* {"kind":"upstream"|"downstream"|"reporter","recipients":[{"name","email","country",
  * "is_provider"} or {"supplier_id"} or {"customer_id"}],"message"}: each recipient sent

@@ -19,6 +19,7 @@ struct cases {
 	struct clock_policy *policy;
 	struct gbt30279 *gbt;          /* the classification tree, for gbt_class */
 	struct gcommit *audit_writer;  /* batches the audit events of reads */
+	struct federation *fed;        /* the hub channel (issue 9); NULL: none */
 };
 
 /* A case as loaded: columns, and the details opened (a JSON object). */

@@ -15,6 +15,7 @@
 #include "base/mem.h"
 #include "base/sign.h"
 #include "base/timefmt.h"
+#include "service/fed_types.h"
 #include "service/instance.h"
 #include "service/intake.h"
 #include "service/tlog.h"
@@ -1171,6 +1172,16 @@ const char *federation_key_id(const struct federation *f)
 	return f->key_id;
 }
 
+struct instance *federation_instance(const struct federation *f)
+{
+	return f->in;
+}
+
+struct intake *federation_intake(const struct federation *f)
+{
+	return f->it;
+}
+
 /* ---- reading the outbox ---- */
 
 struct one_out {
@@ -1323,6 +1334,7 @@ struct inbox_ctx {
 	const char *case_ref;
 	int64_t version, learned_at;
 	const char *content_sha;
+	const struct fed_type *ext;    /* a type of a flow module (fed_types.h) */
 };
 
 /* The receipt of an envelope: deterministic but for an SM2 signature's
@@ -1433,6 +1445,11 @@ static int inbox_after(struct db_conn *c, void *arg, const struct intake_receipt
 		if (store_hub_report_add(c, &hr, &hid, e) < 0)
 			return -1;
 	}
+	if (x->ext != NULL && x->ext->apply != NULL) {
+		struct fed_rx rx = { x->f->in, x->env, x->peer, inbox_id, r->received_at };
+
+		return x->ext->apply(c, &rx, e);
+	}
 	return 0;
 }
 
@@ -1519,6 +1536,22 @@ static int refuse(struct federation *f, const char *client, const struct envelop
 	return -1;
 }
 
+/* The flow modules' envelope types (fed_types.h): one line per module. */
+static const struct fed_type *const fed_type_tables[] = {
+	fed_hub_types,
+	fed_platform_types,
+	NULL
+};
+
+static const struct fed_type *fed_type_find(const char *type)
+{
+	for (size_t i = 0; fed_type_tables[i] != NULL; i++)
+		for (const struct fed_type *t = fed_type_tables[i]; t->type != NULL; t++)
+			if (strcmp(t->type, type) == 0)
+				return t;
+	return NULL;
+}
+
 /* What this role takes, and the body's form for each type. */
 static int check_type(struct federation *f, struct inbox_ctx *x, struct err *e)
 {
@@ -1555,8 +1588,11 @@ static int check_type(struct federation *f, struct inbox_ctx *x, struct err *e)
 		x->case_ref = ref;
 		x->version = json_integer_value(ver);
 		x->content_sha = sha;
+		x->ext = fed_type_find(env->type);     /* its relays (fed_hub.c) */
 		return 0;
 	}
+	if ((x->ext = fed_type_find(env->type)) != NULL)
+		return x->ext->check(f->in, x->peer, env, e);
 	return err_setn(e, ERR_INVALID, "unsupported_type", "envelope type \"%s\" is not taken here",
 			env->type);
 }
@@ -1655,6 +1691,12 @@ int federation_inbox_finish(struct federation *f, struct fed_inbox_answer *out, 
 		return 0;
 	out->pending = NULL;
 	rc = answer_with_receipt(f, &op->x, out, e);
+	if (rc == 0 && out->status == 201 && op->x.ext != NULL && op->x.ext->after != NULL) {
+		struct fed_rx rx = { f->in, op->env, &op->peer, op->x.facts.inbox_id,
+				     op->x.facts.received_at };
+
+		op->x.ext->after(f, &rx);
+	}
 	inbox_op_free(op);
 	return rc;
 }

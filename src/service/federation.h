@@ -88,6 +88,9 @@ int federation_start(struct federation **out, struct instance *in, struct intake
 		     const struct fed_options *opts, struct err *e);
 void federation_stop(struct federation *f);
 const char *federation_key_id(const struct federation *f);
+/* The instance and the intake service it was started with (the flow modules). */
+struct instance *federation_instance(const struct federation *f);
+struct intake *federation_intake(const struct federation *f);
 
 /* Sign body as an envelope of type to the peer with key id peer (or the
  * only active peer of role peer_role when peer is NULL) and queue it;

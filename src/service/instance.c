@@ -50,13 +50,15 @@ int instance_open(struct instance **out, const struct config *cfg, int migrate, 
 	char url[CONFIG_STR_LEN + 64];
 	long threads = cfg->threads ? cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
 	int applied;
+	struct db_options dbo = DB_OPTIONS_INIT;
 
 	*out = NULL;
 	in->cfg = *cfg;
 	policy_from(&in->policy, cfg);
 	config_db_url(cfg, url, sizeof(url));
-	if (crypto_init(e) < 0 ||
-	    db_open(&in->db, url, (unsigned)(cfg->db_pool ? cfg->db_pool : threads + 2), e) < 0)
+	dbo.pool_size = (unsigned)(cfg->db_pool ? cfg->db_pool : threads + 2);
+	dbo.checkpoint_pages = (unsigned)cfg->sqlite_checkpoint_pages;
+	if (crypto_init(e) < 0 || db_open_opts(&in->db, url, &dbo, e) < 0)
 		goto fail;
 	if (migrate && store_schema_migrate(in->db, &applied, e) < 0)
 		goto fail;

@@ -1010,6 +1010,7 @@ static json_t *row_json(const struct report_row *r)
 		json_object_set_new(o, "language", json_string(r->language));
 	if (r->reporter_user_id)
 		json_object_set_new(o, "reporter_user_id", json_integer(r->reporter_user_id));
+	json_object_set_new(o, "case_id", r->case_id ? json_integer(r->case_id) : json_null());
 	if (r->purged_at)
 		json_object_set_new(o, "purged_at", time_json(r->purged_at, 0));
 	if (r->spam_at) {

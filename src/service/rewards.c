@@ -1,5 +1,6 @@
 /* rewards.c - reward policy, decisions, ledger and a reporter's own rewards (see rewards.h). */
 #include "service/rewards.h"
+#include "service/platform_users.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -726,6 +727,12 @@ int rewards_step(struct instance *in, const struct case_actor *a, int64_t id,
 		err_set(e, ERR_INVALID, "\"paid_at\" is before the reward was proposed");
 		goto out;
 	}
+	/* a collection platform pays only verified researchers (platform_users.h) */
+	if (action == REWARD_PAY &&
+	    pu_payable(c, in->cfg.role,
+		       json_integer_value(json_object_get(json_object_get(l.json, "reporter"),
+							  "user_id")), e) < 0)
+		goto out;
 	row.id = id;
 	row.version = l.version;
 	row.state = reward_state_name(v.to);

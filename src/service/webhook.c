@@ -1,7 +1,9 @@
 /* webhook.c - HMAC-signed webhook deliveries over HTTP(S) with libcurl (see webhook.h). */
 #include "service/webhook.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,10 +189,76 @@ static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+static int v4_public(uint32_t a)
+{
+	/* network, mask bits */
+	static const struct { uint32_t net; int bits; } inside[] = {
+		{ 0x00000000, 8 },  { 0x0a000000, 8 },  { 0x64400000, 10 }, { 0x7f000000, 8 },
+		{ 0xa9fe0000, 16 }, { 0xac100000, 12 }, { 0xc0000000, 24 }, { 0xc0a80000, 16 },
+		{ 0xc6120000, 15 }, { 0xe0000000, 4 },  { 0xf0000000, 4 },
+	};
+
+	for (size_t i = 0; i < sizeof(inside) / sizeof(inside[0]); i++)
+		if ((a >> (32 - inside[i].bits)) == (inside[i].net >> (32 - inside[i].bits)))
+			return 0;
+	return 1;
+}
+
+int webhook_addr_public(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return v4_public(ntohl(((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr));
+	if (sa->sa_family == AF_INET6) {
+		const unsigned char *b =
+			((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
+		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		static const unsigned char zero[15] = { 0 };
+
+		if (memcmp(b, mapped, 12) == 0)
+			return v4_public((uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 |
+					 (uint32_t)b[14] << 8 | b[15]);
+		if (memcmp(b, zero, 15) == 0)
+			return 0;                       /* :: and ::1 */
+		if ((b[0] & 0xfe) == 0xfc || b[0] == 0xff)
+			return 0;                       /* fc00::/7 unique local, ff00::/8 multicast */
+		if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+			return 0;                       /* fe80::/10 link-local */
+		return 1;
+	}
+	return 0;
+}
+
+struct guard {
+	int allow_private;
+	int refused;
+	char addr[INET6_ADDRSTRLEN];
+};
+
+/* libcurl asks for every socket it connects: refuse inside addresses here, on
+ * the address actually resolved. */
+static curl_socket_t open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct guard *g = arg;
+
+	(void)purpose;
+	if (!g->allow_private && !webhook_addr_public(&a->addr)) {
+		const void *p = a->family == AF_INET6
+			? (const void *)&((const struct sockaddr_in6 *)(const void *)&a->addr)->sin6_addr
+			: (const void *)&((const struct sockaddr_in *)(const void *)&a->addr)->sin_addr;
+
+		if (inet_ntop(a->family, p, g->addr, sizeof(g->addr)) == NULL)
+			snprintf(g->addr, sizeof(g->addr), "?");
+		g->refused = 1;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
+}
+
 int webhook_deliver(struct webhook_result *res, const char *dir, const char *url,
 		    const char *secret_ref, const char *body, size_t body_len, long timeout,
-		    struct err *e)
+		    int allow_private, struct err *e)
 {
+	struct guard guard = { .allow_private = allow_private };
 	char *secret = NULL, errbuf[CURL_ERROR_SIZE] = "", sig[WEBHOOK_SIG_LEN];
 	char h_ts[64], h_id[80], h_sig[100];
 	struct curl_slist *hdrs = NULL;
@@ -242,6 +310,8 @@ int webhook_deliver(struct webhook_result *res, const char *dir, const char *url
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout > 0 ? timeout : 10L);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &guard);
 	rc = curl_easy_perform(curl);
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &res->http_status);
 	res->sent_at = time_now_us();
@@ -249,7 +319,11 @@ int webhook_deliver(struct webhook_result *res, const char *dir, const char *url
 	if (rc == CURLE_OK || res->http_status > 0)
 		crypto_sha256_hex(abody, alen, res->response_sha256);
 	free(abody);
-	if (rc != CURLE_OK)
+	if (rc != CURLE_OK && guard.refused)
+		snprintf(res->error, sizeof(res->error),
+			 "refused: %s is not a public address (config webhook_allow_private)",
+			 guard.addr);
+	else if (rc != CURLE_OK)
 		snprintf(res->error, sizeof(res->error), "%s",
 			 errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	else if (res->http_status < 200 || res->http_status > 299)

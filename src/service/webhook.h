@@ -32,6 +32,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "base/crypto.h"
 #include "base/err.h"
@@ -74,12 +75,22 @@ struct webhook_result {
 	char error[256];               /* why it failed, "" when delivered */
 };
 
+/* Whether a webhook may connect to sa (the address the host name resolved
+ * to): not loopback, private (RFC 1918, fc00::/7), link-local, CGNAT
+ * (100.64/10), unspecified, multicast or broadcast, also not as an IPv4-mapped
+ * IPv6 address.  Checked on the address actually connected to, so a name that
+ * resolves to an inside address is refused too (no DNS rebinding). */
+int webhook_addr_public(const struct sockaddr *sa);
+
 /* Sign and POST body to url with the secret secret_ref names (timeout in
  * seconds, 0 = 10; redirects are not followed; at most 64 KiB of the answer
- * is read).  0 once the attempt is made, whether or not it was delivered
- * (see *res); -1 (ERR_INVALID, ERR_NOT_FOUND) when nothing could be sent. */
+ * is read).  Unless allow_private (config webhook_allow_private), only public
+ * addresses are connected to (webhook_addr_public); a refused address is an
+ * attempt that failed ("refused: ... is not a public address").  0 once the
+ * attempt is made, whether or not it was delivered (see *res); -1
+ * (ERR_INVALID, ERR_NOT_FOUND) when nothing could be sent. */
 int webhook_deliver(struct webhook_result *res, const char *dir, const char *url,
 		    const char *secret_ref, const char *body, size_t body_len, long timeout,
-		    struct err *e);
+		    int allow_private, struct err *e);
 
 #endif

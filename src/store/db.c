@@ -29,6 +29,16 @@ struct db_stmt {
 	char bind_error[128];       /* first bind problem, reported by db_step */
 };
 
+/* The in-process writer turn (SQLite).  A backend thread that must run
+ * while no write transaction is open (the checkpointer) takes it first:
+ * writers that get the mutex while it waits step aside on cv, which lets
+ * the mutex go. */
+struct db_turn {
+	pthread_mutex_t mu;         /* held through a whole write transaction */
+	pthread_cond_t cv;          /* broadcast when a first taker gives it back */
+	atomic_int first;           /* first takers waiting or holding it */
+};
+
 struct db_conn {
 	struct db *db;
 	struct db_bconn *b;
@@ -54,7 +64,8 @@ struct db {
 	 * queue here, woken in turn, instead of polling SQLite's busy handler
 	 * (whose sleeps of up to 100 ms make the latency tail) */
 	int one_writer;
-	pthread_mutex_t write_mu;
+	struct db_turn turn;
+	struct db_bshared *shared;  /* the backend's per-pool state (SQLite: checkpointer) */
 };
 
 const char *db_kind_name(enum db_kind kind)
@@ -97,6 +108,8 @@ static int conn_open(struct db *db, struct db_conn **out, struct err *e)
 		free(c);
 		return -1;
 	}
+	if (db->be->attach != NULL)
+		db->be->attach(c->b, db->shared);
 	*out = c;
 	return 0;
 }
@@ -129,6 +142,14 @@ static void conn_close(struct db_conn *c)
 
 int db_open(struct db **out, const char *url, unsigned pool_size, struct err *e)
 {
+	struct db_options o = DB_OPTIONS_INIT;
+
+	o.pool_size = pool_size;
+	return db_open_opts(out, url, &o, e);
+}
+
+int db_open_opts(struct db **out, const char *url, const struct db_options *o, struct err *e)
+{
 	struct db *db;
 	const char *target = NULL;
 	struct db_conn *first;
@@ -139,12 +160,19 @@ int db_open(struct db **out, const char *url, unsigned pool_size, struct err *e)
 	db = xcalloc(1, sizeof(*db));
 	db->be = backend_for(url, &target);
 	db->target = xstrdup(target);
-	db->pool_size = pool_size ? pool_size : 1;
+	db->pool_size = o->pool_size ? o->pool_size : 1;
 	db->all = xcalloc(db->pool_size, sizeof(*db->all));
 	pthread_mutex_init(&db->mu, NULL);
 	pthread_cond_init(&db->cv, NULL);
-	pthread_mutex_init(&db->write_mu, NULL);
+	pthread_mutex_init(&db->turn.mu, NULL);
+	pthread_cond_init(&db->turn.cv, NULL);
 	db->one_writer = db_kind(db) == DB_SQLITE;
+	if (db->be->shared_open != NULL &&
+	    db->be->shared_open(&db->shared, db->target, o,
+				db->one_writer ? &db->turn : NULL, e) < 0) {
+		db_close(db);
+		return -1;
+	}
 	if (conn_open(db, &first, e) < 0) {
 		db_close(db);
 		return -1;
@@ -163,8 +191,11 @@ void db_close(struct db *db)
 		return;
 	for (unsigned i = 0; i < db->nall; i++)
 		conn_close(db->all[i]);
+	if (db->shared != NULL)
+		db->be->shared_close(db->shared);
 	pthread_mutex_destroy(&db->mu);
-	pthread_mutex_destroy(&db->write_mu);
+	pthread_mutex_destroy(&db->turn.mu);
+	pthread_cond_destroy(&db->turn.cv);
 	pthread_cond_destroy(&db->cv);
 	free(db->all);
 	free(db->target);
@@ -276,15 +307,49 @@ static int writer_turn(struct db *db, struct err *e)
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += 10;
-	if (pthread_mutex_timedlock(&db->write_mu, &until) != 0)
+	if (pthread_mutex_timedlock(&db->turn.mu, &until) != 0)
 		return err_set(e, ERR_UNAVAILABLE, "database busy: no write turn within 10 s");
+	while (atomic_load(&db->turn.first) > 0)
+		if (pthread_cond_timedwait(&db->turn.cv, &db->turn.mu, &until) == ETIMEDOUT &&
+		    atomic_load(&db->turn.first) > 0) {
+			pthread_mutex_unlock(&db->turn.mu);
+			return err_set(e, ERR_UNAVAILABLE,
+				       "database busy: no write turn within 10 s");
+		}
 	return 0;
 }
 
 static void writer_done(struct db *db)
 {
 	if (db->one_writer)
-		pthread_mutex_unlock(&db->write_mu);
+		pthread_mutex_unlock(&db->turn.mu);
+}
+
+int db_turn_take_first(struct db_turn *t, unsigned timeout_ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	atomic_fetch_add(&t->first, 1);
+	if (pthread_mutex_timedlock(&t->mu, &until) != 0) {
+		atomic_fetch_sub(&t->first, 1);
+		pthread_cond_broadcast(&t->cv);
+		return -1;
+	}
+	return 0;
+}
+
+void db_turn_give_first(struct db_turn *t)
+{
+	atomic_fetch_sub(&t->first, 1);
+	pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&t->mu);
 }
 
 int db_begin(struct db_conn *c, struct err *e)

@@ -50,8 +50,27 @@ struct db_stats {
 };
 
 /* Open a pool of at most pool_size connections (at least 1); the first one
- * is opened at once so a bad URL fails here. */
+ * is opened at once so a bad URL fails here.  The other settings are
+ * DB_OPTIONS_INIT's. */
 int db_open(struct db **out, const char *url, unsigned pool_size, struct err *e);
+
+/* Settings of a pool; start from DB_OPTIONS_INIT. */
+struct db_options {
+	unsigned pool_size;         /* connections the pool may hold (at least 1) */
+	/* SQLite: a commit that leaves the write-ahead log at this many pages or
+	 * more wakes the pool's checkpointer thread, which copies the log into
+	 * the database off the committing thread; 0 = no thread, SQLite's own
+	 * automatic checkpoint inside the commit that passes 1000 pages.  No
+	 * effect on PostgreSQL. */
+	unsigned checkpoint_pages;
+};
+
+#define DB_CHECKPOINT_PAGES_DEFAULT 1000
+#define DB_OPTIONS_INIT { 1, DB_CHECKPOINT_PAGES_DEFAULT }
+
+/* db_open() with every setting. */
+int db_open_opts(struct db **out, const char *url, const struct db_options *o,
+		 struct err *e);
 void db_close(struct db *db);
 enum db_kind db_kind(const struct db *db);
 const char *db_kind_name(enum db_kind kind);

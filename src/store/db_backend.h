@@ -17,6 +17,8 @@
 
 struct db_bconn;  /* a backend connection */
 struct db_bstmt;  /* a backend prepared statement */
+struct db_bshared;  /* a backend's state shared by one pool's connections */
+struct db_turn;     /* a pool's in-process writer turn (db.c) */
 
 enum db_param_type { DB_P_NULL, DB_P_INT64, DB_P_TEXT, DB_P_BLOB };
 
@@ -53,7 +55,23 @@ struct db_backend {
 	void (*finalize)(struct db_bstmt *st);
 	/* fsync-class calls made so far by this backend in this process (0 if unknown). */
 	uint64_t (*syncs)(void);
+	/* Optional (NULL: nothing shared).  shared_open() runs once in db_open()
+	 * before the first connection; attach() hands the shared state to each
+	 * connection right after open(); shared_close() runs in db_close() after
+	 * the last connection is closed.  turn is the pool's in-process writer
+	 * turn (NULL if it has none).  SQLite: the background checkpointer. */
+	int (*shared_open)(struct db_bshared **out, const char *target,
+			   const struct db_options *o, struct db_turn *turn, struct err *e);
+	void (*attach)(struct db_bconn *c, struct db_bshared *s);
+	void (*shared_close)(struct db_bshared *s);
 };
+
+/* Take the writer turn ahead of the writers waiting for it (they step aside
+ * until it is given back), waiting up to timeout_ms for the transaction
+ * that holds it; -1 if it did not come.  For a backend's own thread, which
+ * must run no transaction of its own through the pool while holding it. */
+int db_turn_take_first(struct db_turn *t, unsigned timeout_ms);
+void db_turn_give_first(struct db_turn *t);
 
 extern const struct db_backend db_sqlite_backend;
 extern const struct db_backend db_pg_backend;

@@ -3,20 +3,48 @@
  * Files are opened through a thin VFS shim, "vulnflow", that forwards every
  * call to the default VFS and counts xSync calls, so the number of fsyncs the
  * process made is a real measured figure (/metrics, the group-commit test).
+ *
+ * Checkpoints run off the committing thread: a pool's connections have
+ * SQLite's automatic checkpoint off, and their WAL hook wakes the pool's
+ * checkpointer thread, which checkpoints on a connection of its own.
  */
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/mem.h"
 #include "store/db_backend.h"
 
 #define BUSY_TIMEOUT_MS 10000
+/* A WAL this many times the wake threshold that a checkpoint could not copy
+ * in full gets the rest copied while this process's writers wait their turn. */
+#define CKPT_CATCHUP_FACTOR 4
+/* A WAL this many times the wake threshold gets a TRUNCATE checkpoint, which
+ * waits for readers, while writers of this process wait for their turn. */
+#define CKPT_TRUNCATE_FACTOR 64
+/* How long that checkpoint waits for readers and other processes' writers. */
+#define CKPT_TRUNCATE_WAIT_MS 100
+/* After a TRUNCATE that found readers, only PASSIVE ones for this long. */
+#define CKPT_TRUNCATE_RETRY_MS 1000
 
 struct db_bconn {
 	sqlite3 *h;
+};
+
+/* One pool's checkpointer. */
+struct db_bshared {
+	int pages;                  /* wake threshold in WAL pages; 0 = no thread */
+	sqlite3 *h;                 /* its own connection, used by the thread only */
+	struct db_turn *turn;       /* the pool's writer turn, or NULL */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int frames;                 /* WAL size a commit reported; 0 = nothing to do */
+	int stop;
+	struct timespec truncate_after;  /* CLOCK_MONOTONIC: no TRUNCATE before */
 };
 
 struct db_bstmt {
@@ -164,6 +192,177 @@ static int sq_open(struct db_bconn **out, const char *path, struct err *e)
 	return 0;
 }
 
+/* ---- the background checkpointer ----
+ *
+ * A commit writes its pages to the WAL and fsyncs it (synchronous=FULL): that
+ * is what makes it durable.  Copying them into the database file (the
+ * checkpoint) can come later; SQLite's automatic checkpoint does it inside
+ * the commit that takes the WAL past 1000 pages, on the caller's thread.
+ * Here the pool's connections have it off, and their WAL hook wakes this
+ * thread instead, which runs a PASSIVE checkpoint: it copies what no reader
+ * still needs and waits for nobody, and the next writer starts the WAL over
+ * once all of it is copied and no reader uses it.
+ *
+ * Two things can keep it from starting over.  A writer that keeps
+ * committing: the WAL starts over only in a write transaction that began
+ * after all of it was copied, and such a writer has begun its next one
+ * before the copy of its last ends.  So past CKPT_CATCHUP_FACTOR times the
+ * threshold, the thread copies the rest while this process's writers wait
+ * for their turn (only what came since the pass before, a short wait).  And readers whose
+ * snapshots always overlap: past CKPT_TRUNCATE_FACTOR times the threshold it
+ * runs a TRUNCATE checkpoint, which waits up to CKPT_TRUNCATE_WAIT_MS for
+ * them (writers of this process waiting too) and empties the file; if they
+ * are still there, it tries again CKPT_TRUNCATE_RETRY_MS later at the
+ * earliest. */
+
+static void mono_after_ms(struct timespec *t, long ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+static int mono_reached(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+}
+
+/* One round for a WAL a commit reported at frames pages.  SQLITE_BUSY
+ * (another process checkpointing, readers in the way) is no error here: the
+ * next commit past the threshold wakes the thread again. */
+static void ckpt_round(struct db_bshared *s, int frames)
+{
+	int rc;
+
+	sqlite3_wal_checkpoint_v2(s->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	/* A writer starts the WAL over only if its transaction began after the
+	 * WAL was copied in full; one that keeps committing has always begun
+	 * its next transaction before the copy of its last one ended. */
+	if (frames / CKPT_CATCHUP_FACTOR < s->pages)
+		return;
+	if (s->turn != NULL && db_turn_take_first(s->turn, BUSY_TIMEOUT_MS) < 0)
+		return;
+	if (frames / CKPT_TRUNCATE_FACTOR >= s->pages && mono_reached(&s->truncate_after)) {
+		rc = sqlite3_wal_checkpoint_v2(s->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		if (rc != SQLITE_OK)
+			mono_after_ms(&s->truncate_after, CKPT_TRUNCATE_RETRY_MS);
+	} else {
+		sqlite3_wal_checkpoint_v2(s->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
+	if (s->turn != NULL)
+		db_turn_give_first(s->turn);
+}
+
+static void *ckpt_main(void *arg)
+{
+	struct db_bshared *s = arg;
+	int frames;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (!s->stop && s->frames == 0)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->stop)
+			break;
+		frames = s->frames;
+		s->frames = 0;
+		pthread_mutex_unlock(&s->mu);
+		ckpt_round(s, frames);
+		pthread_mutex_lock(&s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
+	/* the final one: what the last commits left */
+	sqlite3_wal_checkpoint_v2(s->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return NULL;
+}
+
+/* Called by SQLite on the committing thread after each commit, with the
+ * WAL's size in pages. */
+static int ckpt_wal_hook(void *arg, sqlite3 *h, const char *dbname, int pages)
+{
+	struct db_bshared *s = arg;
+
+	(void)h;
+	(void)dbname;
+	if (pages < s->pages)
+		return SQLITE_OK;
+	pthread_mutex_lock(&s->mu);
+	s->frames = pages;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	return SQLITE_OK;
+}
+
+static int sq_shared_open(struct db_bshared **out, const char *path, const struct db_options *o,
+			  struct db_turn *turn, struct err *e)
+{
+	struct db_bshared *s = xcalloc(1, sizeof(*s));
+	struct db_bconn *c;
+	int rc;
+
+	*out = NULL;
+	s->pages = o->checkpoint_pages > INT32_MAX / CKPT_TRUNCATE_FACTOR
+			   ? INT32_MAX / CKPT_TRUNCATE_FACTOR : (int)o->checkpoint_pages;
+	if (s->pages == 0) {
+		*out = s;
+		return 0;
+	}
+	if (sq_open(&c, path, e) < 0) {
+		free(s);
+		return -1;
+	}
+	s->h = c->h;
+	free(c);
+	sqlite3_wal_autocheckpoint(s->h, 0);
+	sqlite3_busy_timeout(s->h, CKPT_TRUNCATE_WAIT_MS);
+	s->turn = turn;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	rc = pthread_create(&s->thread, NULL, ckpt_main, s);
+	if (rc != 0) {
+		err_set(e, ERR_INTERNAL, "cannot start the checkpointer thread: %s", strerror(rc));
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv);
+		sqlite3_close(s->h);
+		free(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+static void sq_attach(struct db_bconn *c, struct db_bshared *s)
+{
+	if (s == NULL || s->pages == 0)
+		return;  /* SQLite's own automatic checkpoint stays on */
+	/* sqlite3_wal_hook() replaces the automatic checkpoint's hook: a
+	 * connection has one or the other, never both */
+	sqlite3_wal_autocheckpoint(c->h, 0);
+	sqlite3_wal_hook(c->h, ckpt_wal_hook, s);
+}
+
+static void sq_shared_close(struct db_bshared *s)
+{
+	if (s->pages != 0) {
+		pthread_mutex_lock(&s->mu);
+		s->stop = 1;
+		pthread_cond_signal(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->thread, NULL);
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv);
+		sqlite3_close(s->h);
+	}
+	free(s);
+}
+
 static void sq_close(struct db_bconn *c)
 {
 	sqlite3_close(c->h);
@@ -280,4 +479,7 @@ const struct db_backend db_sqlite_backend = {
 	.reset = sq_reset,
 	.finalize = sq_finalize,
 	.syncs = sq_syncs,
+	.shared_open = sq_shared_open,
+	.attach = sq_attach,
+	.shared_close = sq_shared_close,
 };

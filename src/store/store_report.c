@@ -8,7 +8,8 @@
 
 #define REPORT_COLS \
 	"id, leaf_index, channel, disposition, status, received_at, reporter_user_id, language," \
-	" payload, payload_size, spam_reason, spam_by, spam_at, purged_at"
+	" payload, payload_size, spam_reason, spam_by, spam_at, purged_at," \
+	" (SELECT cr.case_id FROM case_reports cr WHERE cr.report_id = reports.id)"
 
 static const char add_sql[] =
 	"INSERT INTO reports (leaf_index, channel, disposition, status, status_token_hash,"
@@ -24,6 +25,11 @@ static const char list_sql[] =
 	"SELECT " REPORT_COLS " FROM reports WHERE (CAST(:before AS BIGINT) = 0 OR id < :before)"
 	" AND (CAST(:status AS TEXT) = '' OR status = :status)"
 	" AND (CAST(:uid AS BIGINT) = 0 OR reporter_user_id = :uid)"
+	" AND (CAST(:in_case AS BIGINT) = 0"
+	"      OR (CAST(:in_case AS BIGINT) = 1 AND EXISTS (SELECT 1 FROM case_reports cr"
+	"          WHERE cr.report_id = reports.id))"
+	"      OR (CAST(:in_case AS BIGINT) = 2 AND NOT EXISTS (SELECT 1 FROM case_reports cr"
+	"          WHERE cr.report_id = reports.id)))"
 	" ORDER BY id DESC LIMIT :limit";
 static const char by_leaves_sql[] =
 	"SELECT " REPORT_COLS " FROM reports WHERE leaf_index >= :start AND leaf_index < :end"
@@ -71,6 +77,7 @@ static void row_from(struct db_stmt *st, struct report_row *r)
 	r->spam_by = col_int(st, 11);
 	r->spam_at = col_int(st, 12);
 	r->purged_at = col_int(st, 13);
+	r->case_id = col_int(st, 14);
 }
 
 int store_report_add(struct db_conn *c, const struct report_row *r, int64_t *id, struct err *e)
@@ -173,6 +180,7 @@ int store_report_list(struct db_conn *c, const struct report_filter *f, store_re
 	db_bind_int64(st, ":before", f->before_id);
 	db_bind_text(st, ":status", f->status ? f->status : "");
 	db_bind_int64(st, ":uid", f->reporter_user_id);
+	db_bind_int64(st, ":in_case", f->in_case);
 	db_bind_int64(st, ":limit", f->limit);
 	return each_row(st, 0, fn, arg, &got, e);
 }

@@ -30,6 +30,7 @@ struct report_row {
 	int64_t spam_by;
 	int64_t spam_at;
 	int64_t purged_at;
+	int64_t case_id;               /* out: the case the report is in, 0 = none */
 };
 
 struct report_attachment_row {
@@ -46,6 +47,8 @@ struct report_filter {
 	const char *status;            /* NULL = any */
 	int64_t reporter_user_id;      /* 0 = any */
 	int64_t before_id;             /* 0 = from the newest */
+	int in_case;                   /* 0 = any; 1 = only reports in a case; 2 = only
+					* those in none */
 	int limit;
 };
 

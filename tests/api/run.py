@@ -2797,6 +2797,175 @@ def test_intake_audit_report_read(ctx):
     check(len(evs) >= 2, f"report.read events for report {rc['id']}: {len(evs)}")
 
 
+def _sh_day(rfc3339):
+    """The Asia/Shanghai date "YYYY-MM-DD" of an RFC 3339 time."""
+    t = datetime.datetime.fromisoformat(rfc3339.replace("Z", "+00:00"))
+    return t.astimezone(datetime.timezone(datetime.timedelta(hours=8))).date().isoformat()
+
+
+def _rfc(dt):
+    return dt.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_intake_in_case_filter(ctx):
+    an = ctx.role_account("analyst")["token"]
+    a = _check_receipt(ctx, _submit(ctx, _zh_report()), "api", "report put in a case")[0]
+    b = _check_receipt(ctx, _submit(ctx, _zh_report()), "api", "report left alone")[0]
+    c = expect(ctx.api("POST", "/api/v1/cases", {"report_ids": [a["id"]]}, token=an), 201,
+               what="case from report a").json
+    every = expect(ctx.api("GET", "/api/v1/reports?limit=500", token=an), 200).json["items"]
+    by_id = {x["id"]: x for x in every}
+    eq(by_id[a["id"]].get("case_id"), c["id"], "case_id of a report in a case")
+    check("case_id" in by_id[b["id"]] and by_id[b["id"]]["case_id"] is None,
+          f"case_id null for a report in no case: {by_id[b['id']]}")
+    free = expect(ctx.api("GET", "/api/v1/reports?status=received&in_case=false&limit=500",
+                          token=an), 200).json["items"]
+    ids = {x["id"] for x in free}
+    check(b["id"] in ids, "in_case=false lists the report in no case")
+    check(a["id"] not in ids, "in_case=false lists a report that is in a case")
+    check(all(x["case_id"] is None for x in free), "in_case=false items all have case_id null")
+    taken = expect(ctx.api("GET", "/api/v1/reports?in_case=true&limit=500", token=an),
+                   200).json["items"]
+    check(a["id"] in {x["id"] for x in taken} and b["id"] not in {x["id"] for x in taken},
+          "in_case=true lists exactly the reports in a case")
+    check(all(isinstance(x["case_id"], int) for x in taken), "in_case=true items have case_id")
+    eq(sorted({x["id"] for x in free} | {x["id"] for x in taken}),
+       sorted(x["id"] for x in every if x["status"] == "received" or x["case_id"]),
+       "in_case=true and false partition the received reports")
+    expect(ctx.api("GET", "/api/v1/reports?in_case=maybe", token=an), 422, "invalid_parameter")
+    # paging with the filter keeps to it
+    p1 = expect(ctx.api("GET", "/api/v1/reports?in_case=false&limit=1", token=an), 200).json
+    eq(len(p1["items"]), 1, "in_case=false&limit=1")
+    if p1["next_before"]:
+        p2 = expect(ctx.api("GET", f"/api/v1/reports?in_case=false&limit=1&before="
+                            f"{p1['next_before']}", token=an), 200).json
+        check(all(x["case_id"] is None and x["id"] < p1["items"][0]["id"] for x in p2["items"]),
+              "the next in_case=false page")
+    # a reporter learns whether someone handles the report, not the case id
+    rep = ctx.create_user("reporter")
+    rt = ctx.token_for(rep)
+    ra = _check_receipt(ctx, _submit(ctx, _zh_report(), token=rt), "api", "reporter's report")[0]
+    rb = _check_receipt(ctx, _submit(ctx, _zh_report(), token=rt), "api", "reporter's 2nd")[0]
+    expect(ctx.api("POST", "/api/v1/cases", {"report_ids": [ra["id"]]}, token=an), 201,
+           what="case from the reporter's report")
+    mine = {x["id"]: x for x in expect(ctx.api("GET", "/api/v1/reports?limit=500", token=rt),
+                                        200).json["items"]}
+    eq(set(mine), {ra["id"], rb["id"]}, "the reporter's own reports")
+    eq(mine[ra["id"]].get("in_case"), True, "reporter: in_case of the handled report")
+    eq(mine[rb["id"]].get("in_case"), False, "reporter: in_case of the waiting report")
+    check(all("case_id" not in x for x in mine.values()), "a reporter sees a case id")
+    mine = expect(ctx.api("GET", "/api/v1/reports?in_case=false", token=rt), 200).json["items"]
+    eq([x["id"] for x in mine], [rb["id"]], "reporter: in_case=false")
+
+
+def test_stats_counts(ctx):
+    expect(ctx.api("GET", "/api/v1/stats"), 401, "unauthenticated")
+    expect(ctx.api("GET", "/api/v1/stats", token=ctx.role_account("reporter")["token"]), 403,
+           "forbidden", "a reporter asking for stats")
+    for bad in ("0", "367", "x"):
+        expect(ctx.api("GET", f"/api/v1/stats?days={bad}", token=ctx.admin_token), 422,
+               "invalid_parameter", f"days={bad}")
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+    s3 = expect(ctx.api("GET", "/api/v1/stats?days=3", token=ctx.admin_token), 200).json
+    eq([d["date"] for d in s3["per_day"]],
+       [(today - datetime.timedelta(days=i)).isoformat() for i in (2, 1, 0)],
+       "days=3: three Asia/Shanghai dates, oldest first, today last")
+    eq(s3["time_zone"], "Asia/Shanghai", "time_zone")
+    eq(s3["need_to_know"], False, "an administrator counts every case")
+    eq(_sh_day(s3["from"]), (today - datetime.timedelta(days=2)).isoformat(),
+       "from is the start of the first day")
+    check(s3["from"].endswith("T16:00:00.000000Z"), f"from is Shanghai midnight: {s3['from']}")
+
+    # an analyst with no case yet: every count is zero
+    a = ctx.create_user("analyst")
+    at = ctx.token_for(a)
+    s = expect(ctx.api("GET", "/api/v1/stats", token=at), 200).json
+    eq(s["need_to_know"], True, "an analyst's stats are need-to-know")
+    eq(len(s["per_day"]), 14, "default 14 days")
+    eq(s["totals"], {"intake": 0, "clocks_met": 0, "clocks_missed": 0}, "a new analyst's totals")
+    eq(s["cases"]["total"], 0, "a new analyst's case total")
+    eq(set(s["cases"]["by_phase"].values()), {0}, "a new analyst's phases")
+    eq(set(s["cases"]["by_phase"]),
+       {"receipt", "verification", "handling", "publication", "tracking"}, "every phase listed")
+
+    # the known data set: a case from two reports received now, and an internal
+    # finding learned three days ago whose clocks have fallen due (missed)
+    r1 = _check_receipt(ctx, _submit(ctx, _zh_report()), "api", "stats report 1")[0]
+    r2 = _check_receipt(ctx, _submit(ctx, _zh_report()), "api", "stats report 2")[0]
+    other = _check_receipt(ctx, _submit(ctx, _zh_report()), "api", "someone else's")[0]
+    c1 = expect(ctx.api("POST", "/api/v1/cases", {"report_ids": [r1["id"], r2["id"]]},
+                        token=at), 201, what="case from two reports").json
+    learned = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=3)
+    c2 = expect(ctx.api("POST", "/api/v1/cases", {"title": unique("内部发现"),
+                                                  "learned_at": _rfc(learned)}, token=at),
+                201, what="an internal finding learned three days ago").json
+    eq(c1.get("assignee_id"), a["id"], "the analyst who opened a case is assigned")
+    expect(ctx.api("POST", "/api/v1/cases", {"report_ids": [other["id"]]},
+                   token=ctx.role_account("analyst")["token"]), 201,
+           what="another analyst's case")
+    # expected numbers, from the cases' own clocks
+    s = expect(ctx.api("GET", "/api/v1/stats", token=at), 200).json
+    now = datetime.datetime.now(datetime.timezone.utc)
+    days = [d["date"] for d in s["per_day"]]
+    want = {d: {"intake": 0, "clocks_met": 0, "clocks_missed": 0} for d in days}
+    for r in (r1, r2):
+        want[_sh_day(r["received_at"])]["intake"] += 1
+    for cid in (c1["id"], c2["id"]):
+        cl = expect(ctx.api("GET", f"/api/v1/cases/{cid}/clocks", token=at), 200).json
+        items = cl["clocks"]
+        for k in items:
+            due = datetime.datetime.fromisoformat(k["due_at"].replace("Z", "+00:00"))
+            if k["state"] == "met" and k.get("met_at") and _sh_day(k["met_at"]) in want:
+                want[_sh_day(k["met_at"])]["clocks_met"] += 1
+            elif (k["state"] == "missed" or (k["state"] == "pending" and due < now)) \
+                    and _sh_day(k["due_at"]) in want:
+                want[_sh_day(k["due_at"])]["clocks_missed"] += 1
+    check(sum(v["clocks_missed"] for v in want.values()) >= 1,
+          "the data set has a missed clock (the finding learned three days ago)")
+    eq({d["date"]: {k: d[k] for k in ("intake", "clocks_met", "clocks_missed")}
+        for d in s["per_day"]}, want, "the analyst's per-day counts")
+    eq(s["totals"], {k: sum(v[k] for v in want.values()) for k in
+                     ("intake", "clocks_met", "clocks_missed")}, "the analyst's totals")
+    eq(s["cases"]["total"], 2, "the analyst's case total")
+    eq(s["cases"]["by_state"]["triage"], 2, "the analyst's cases in triage")
+    eq(s["cases"]["by_phase"]["receipt"], 2, "the analyst's cases in receipt")
+    eq(sum(s["cases"]["by_state"].values()), 2, "no other state counted")
+
+    # a coordinator counts every case: the same numbers as the whole case list
+    co = ctx.role_account("coordinator")["token"]
+    s = expect(ctx.api("GET", "/api/v1/stats", token=co), 200).json
+    eq(s["need_to_know"], False, "a coordinator counts every case")
+    per_state, cursor = {}, None
+    while True:
+        page = expect(ctx.api("GET", "/api/v1/cases?limit=50" +
+                              (f"&cursor={cursor}" if cursor else ""), token=co), 200).json
+        for x in page["items"]:
+            per_state[x["state"]] = per_state.get(x["state"], 0) + 1
+        cursor = page.get("next_cursor")
+        if not cursor:
+            break
+    eq({k: v for k, v in s["cases"]["by_state"].items() if v}, per_state,
+       "the coordinator's cases per state = the case list's")
+    eq(s["cases"]["total"], sum(per_state.values()), "the coordinator's case total")
+    eq(sum(s["cases"]["by_phase"].values()), s["cases"]["total"], "phases sum to the total")
+    reports, before = [], None
+    while True:
+        page = expect(ctx.api("GET", "/api/v1/reports?limit=500" +
+                              (f"&before={before}" if before else ""), token=co), 200).json
+        reports += page["items"]
+        before = page.get("next_before")
+        if not before:
+            break
+    since = s["per_day"][0]["date"]
+    want_today = {}
+    for r in reports:
+        d = _sh_day(r["received_at"])
+        if d >= since:
+            want_today[d] = want_today.get(d, 0) + 1
+    eq({d["date"]: d["intake"] for d in s["per_day"] if d["intake"]}, want_today,
+       "the coordinator's reports per day = the report list's")
+
+
 def test_intake_reporter_never_sees_spam(ctx):
     """Spam is an internal mark: the reporter's own list and report say "received"."""
     a = ctx.create_user("reporter")

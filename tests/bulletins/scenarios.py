@@ -162,6 +162,8 @@ class Server:
         self.tokens = {}
         self.users = {}
         self.cli_errors = []
+        self.serve_args = []        # more `vulnflow serve` options (tests/bulletins/feed.py)
+        self.before_serve = None    # called with the server after init, before serve
 
     def cli(self, *args, timeout=120, env=None):
         p = subprocess.run([self.binary] + [str(a) for a in args], capture_output=True,
@@ -198,6 +200,9 @@ class Server:
                "--set", "test_clock=1", "--set", "intake_rate_limit=0", "--set", "access_log=0"]
         if self.db:
             cmd += ["--db", self.db]
+        cmd += self.serve_args
+        if self.before_serve:
+            self.before_serve(self)
         self.stderr_path = os.path.join(self.tmp, "serve.stderr")
         self.stderr_f = open(self.stderr_path, "w")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.stderr_f,

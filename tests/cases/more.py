@@ -5,8 +5,9 @@ Usage:
     /usr/bin/python3 tests/cases/more.py --binary build-check/vulnflow
         [--db postgresql://USER@HOST:PORT/DB] [--filter SUBSTR] [--keep]
 
-The same instance as tests/cases/scenarios.py (whose Server, clock and helpers
-it uses: users, tokens, an aiosmtpd relay, test_clock=1), plus a webhook
+The same instance as tests/cases/scenarios.py (whose helpers it uses, and its
+tests/lib/vfharness.py Server: users, tokens, an aiosmtpd relay,
+test_clock=1), plus a webhook
 receiver: an HTTP server (http.server, in a thread) that checks every
 delivery's X-Vulnflow-Signature with the secret it shares with the server
 and answers 200 (or 500 on /fail).  The server gets
@@ -40,7 +41,6 @@ Scenarios:
                 evidenced in the escalation event (runs last: moves the clock)
 """
 
-import argparse
 import email.parser
 import email.policy
 import hashlib
@@ -50,17 +50,16 @@ import json
 import os
 import re
 import secrets
-import shutil
 import sys
-import tempfile
 import threading
 import time
-import traceback
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import scenarios as S  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
+import vfharness  # noqa: E402
 
 SECRET = "whsec-" + secrets.token_hex(16)
 UUID_RE = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
@@ -398,8 +397,8 @@ def sc_cra(h):
          ("sent", True, "cra.early_warning", reason),
          "sent, flagged legal_review, for cra.early_warning, with the override's reason")
     mails = srv.mails_to(enisa)
-    t.ok(len(mails) == 1 and "CRA early_warning" in S.email.parser.BytesParser(
-        policy=S.email.policy.default).parsebytes(mails[0].encode()).get("Subject", ""),
+    t.ok(len(mails) == 1 and "CRA early_warning" in email.parser.BytesParser(
+        policy=email.policy.default).parsebytes(mails[0].encode()).get("Subject", ""),
          "the report reached the EU body's address", len(mails))
     cs = h.get(cid)
     lr = cs.get("legal_review") or {}
@@ -678,83 +677,40 @@ SCENARIOS = [("webhooks", sc_webhooks), ("reporter", sc_reporter), ("cra", sc_cr
 
 
 def main():
-    ap = argparse.ArgumentParser(description="case workflow, the rest of issue 4")
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--db", help="postgresql://... of an empty database (default: SQLite)")
-    ap.add_argument("--filter", help="run only scenarios whose name contains this")
-    ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    args = ap.parse_args()
-    backend = "postgresql" if args.db else "sqlite"
-    tap = S.Tap(backend)
-    tmp = tempfile.mkdtemp(prefix="vf-cases-more-")
-    srv = S.Server(os.path.abspath(args.binary), args.db, tmp)
     recv = Receiver(SECRET)
-    srv.env = dict(os.environ, VULNFLOW_WEBHOOK_TEST=SECRET)
-    srv.extra_args = ["--set", f"escalation_webhook_url={recv.url('/esc')}",
-                      "--set", "escalation_webhook_secret_ref=env:VULNFLOW_WEBHOOK_TEST"]
-    # the secrets directory exists before serve starts (init makes the instance)
-    orig_cli = srv.cli
 
-    def cli(*a, **kw):
-        p = orig_cli(*a, **kw)
-        if a and a[0] == "init" and p.returncode == 0:
-            os.makedirs(os.path.join(srv.dir, "secrets"), mode=0o700, exist_ok=True)
-            with open(os.path.join(srv.dir, "secrets", "supplier.key"), "w") as f:
-                f.write(SECRET + "\n")
-        return p
-    srv.cli = cli
-    t0 = time.time()
-    try:
-        tap.scenario = "setup"
-        try:
-            srv.start()
-            # a second coordinator, for the four-eyes approval of exports
-            addr = f"coord2-{S.RUN}@psirt.example.cn"
-            p = srv.cli_dir("user", "add", "--email", addr, "--role", "coordinator", "--json")
-            srv.users["coordinator2"] = {"email": addr, "id": json.loads(p.stdout)["id"]}
-            p = srv.cli_dir("token", "create", "--user", addr, "--name", "more-c2", "--json")
-            srv.tokens["coordinator2"] = json.loads(p.stdout)["token"]
-            clk = S.Clock(srv)
-            clk.set(int(time.time()) * S.US)
-            tap.ok(True, "instance, users, tokens, SMTP sink, webhook receiver and server")
-        except Exception as e:      # noqa: BLE001
-            tap.ok(False, "instance and server", f"{e}\n{srv.stderr()[-2000:]}")
-            print(f"1..{tap.n}")
-            return 1
-        h = S.H(srv, clk, tap)
+    def make_server(binary, db, tmp):
+        srv = S.make_server(binary, db, tmp)
+        srv.env = dict(os.environ, VULNFLOW_WEBHOOK_TEST=SECRET)
+        # the receiver listens on loopback, which webhooks refuse by default
+        srv.serve_args = ["--set", f"escalation_webhook_url={recv.url('/esc')}",
+                          "--set", "escalation_webhook_secret_ref=env:VULNFLOW_WEBHOOK_TEST",
+                          "--set", "webhook_allow_private=1"]
+        srv.before_serve = write_supplier_key
+        return srv
+
+    def write_supplier_key(srv):
+        # the secrets directory exists before serve starts (init makes the instance)
+        os.makedirs(os.path.join(srv.dir, "secrets"), mode=0o700, exist_ok=True)
+        with open(os.path.join(srv.dir, "secrets", "supplier.key"), "w") as f:
+            f.write(SECRET + "\n")
+
+    def add_coordinator2(srv):
+        # a second coordinator, for the four-eyes approval of exports
+        addr = f"coord2-{S.RUN}@psirt.example.cn"
+        p = srv.cli_dir("user", "add", "--email", addr, "--role", "coordinator", "--json")
+        srv.users["coordinator2"] = {"email": addr, "id": json.loads(p.stdout)["id"]}
+        p = srv.cli_dir("token", "create", "--user", addr, "--name", "more-c2", "--json")
+        srv.tokens["coordinator2"] = json.loads(p.stdout)["token"]
+
+    def setup(srv, tap):
+        h = S.setup(srv, tap, started=add_coordinator2)
         h.recv = recv
-        for name, fn in SCENARIOS:
-            if args.filter and args.filter not in name:
-                continue
-            tap.scenario = name
-            s0 = time.time()
-            try:
-                fn(h)
-            except S.Abort:
-                pass
-            except Exception:       # noqa: BLE001
-                tap.ok(False, "ran to the end", traceback.format_exc())
-            print(f"# {name}: {time.time() - s0:.1f} s", flush=True)
-        tap.scenario = "teardown"
-        rc = srv.stop()
-        err = srv.stderr()
-        tap.ok(rc == 0, "the server stops on SIGTERM with status 0", f"{rc}: {err[-1500:]}")
-        marks = [m for m in S.SANITIZER_MARKS if m in err]
-        tap.ok(not marks, "no sanitizer report from the server", err[-3000:] if marks else "")
-        tap.ok(not srv.cli_errors, "no sanitizer report from any CLI run",
-               "\n".join(srv.cli_errors)[-3000:])
-    finally:
-        srv.stop()
-        srv.sink.stop()
-        recv.stop()
-        if args.keep:
-            print(f"# kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{tap.n}")
-    print(f"# {time.time() - t0:.1f} s")
-    print(f"{tap.n - tap.failed} passed, {tap.failed} failed")
-    return 1 if tap.failed else 0
+        return h
+
+    return vfharness.run("case workflow, the rest of issue 4", SCENARIOS, make_server, setup,
+                         "instance, users, tokens, SMTP sink, webhook receiver and server",
+                         "vf-cases-more-", cleanup=recv.stop)
 
 
 if __name__ == "__main__":

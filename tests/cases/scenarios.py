@@ -7,7 +7,7 @@ Usage:
 
 Starts its own instance: `vulnflow init`, users and API tokens made with the
 CLI (admin, coordinator, two analysts, auditor, reporter), an SMTP sink
-(tests/mail/smtp_sink.py) as the mail relay, and `vulnflow serve --listen
+(aiosmtpd in a thread) as the mail relay, and `vulnflow serve --listen
 127.0.0.1:0 --set test_clock=1 --set intake_rate_limit=0`.  Reports come in
 through POST /api/v1/reports like any reporter's.  Time is moved only forward,
 with POST /api/v1/test/clock (a case's events must never go back in time).
@@ -50,42 +50,28 @@ Each line is "ok N - BACKEND: scenario: step" or "not ok N - ...: detail";
 the plan line and "N passed, N failed" come last.  Exit 1 if anything failed
 (or the server printed a sanitizer report).  With --db, DB must be an empty
 PostgreSQL database; the case_events tampering then goes through psql.
+
+The instance, the TAP stream and the runner are tests/lib/vfharness.py's.
 """
 
-import argparse
-import asyncio
-import datetime
-import email.parser
-import email.policy
-import http.client
 import json
 import os
 import re
 import secrets
-import shutil
-import signal
-import sqlite3
-import subprocess
-import socket
 import sys
-import tempfile
 import threading
 import time
-import traceback
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "tests", "intake"))
-import tlogverify  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import vfharness  # noqa: E402
+from vfharness import (DAY, HOUR, RUN, SLOW_SECONDS, US, Clock, Server, Sink,  # noqa: E402
+                       parallel, rfc, tlogverify, us)
 
-SANITIZER_MARKS = ["ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"]
-US = 1000000
-HOUR = 3600 * US
-DAY = 24 * HOUR
-RUN = secrets.token_hex(3)
 UTC_US = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z"
 LOCAL_US = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+08:00"
 CVSS31 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
@@ -94,294 +80,6 @@ GBT_MEDIUM = "AP:N/TR:L/PR:L/UI:N/C:M/I:N/A:N"    # 中危
 GBT_LOW = "AP:L/TR:H/PR:L/UI:R/C:M/I:N/A:N"       # 低危
 ZH_DESC = ("某型号家用路由器的 Web 管理界面存在命令注入漏洞：诊断页面的 ping 参数未经过滤，"
            "直接拼接进 shell 命令。未经身份验证的攻击者可在局域网内构造请求执行任意命令。")
-
-
-# ---------------------------------------------------------------- TAP
-
-
-class Abort(Exception):
-    """A step a scenario cannot go on without failed (already reported)."""
-
-
-class Tap:
-    def __init__(self, prefix):
-        self.n = 0
-        self.failed = 0
-        self.prefix = prefix
-        self.scenario = ""
-
-    def ok(self, cond, name, detail=""):
-        self.n += 1
-        label = f"{self.prefix}: {self.scenario}: {name}"
-        if cond:
-            print(f"ok {self.n} - {label}", flush=True)
-        else:
-            self.failed += 1
-            d = str(detail).replace("\n", "\n#   ")
-            print(f"not ok {self.n} - {label}" + (f": {d}" if d else ""), flush=True)
-        return bool(cond)
-
-    def need(self, cond, name, detail=""):
-        if not self.ok(cond, name, detail):
-            raise Abort(name)
-        return True
-
-    def eq(self, actual, expected, name, need=False):
-        f = self.need if need else self.ok
-        return f(actual == expected, name, f"got {actual!r}, expected {expected!r}")
-
-    def status(self, r, status, code=None, name="", need=False):
-        """r is the expected status (and error code)."""
-        good = r.status == status and (code is None or r.code == code)
-        f = self.need if need else self.ok
-        want = f"{status}" + (f" {code}" if code else "")
-        return f(good, name or f"{r.method} {r.path} -> {want}",
-                 f"expected {want}, got {r.status} {r.code or ''}: {r.text[:600]}")
-
-
-# ---------------------------------------------------------------- times
-
-
-def us(s):
-    """An RFC 3339 string to microseconds since the epoch."""
-    return tlogverify.rfc3339_us(s)
-
-
-def rfc(t_us):
-    d = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + \
-        datetime.timedelta(microseconds=t_us)
-    return d.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-# ---------------------------------------------------------------- the mail relay
-
-
-SLOW_SECONDS = 3
-
-
-class Sink:
-    """An SMTP relay (aiosmtpd, in a thread) keeping every message; a recipient whose
-    address starts with "slow-" is accepted only after SLOW_SECONDS."""
-
-    def __init__(self):
-        self.messages = []          # (recipients, bytes)
-        self.lock = threading.Lock()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.startswith("slow-"):
-            await asyncio.sleep(SLOW_SECONDS)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        data = envelope.original_content or envelope.content
-        if isinstance(data, str):
-            data = data.encode("utf-8", "surrogateescape")
-        with self.lock:
-            self.messages.append((list(envelope.rcpt_tos), data))
-        return "250 OK stored"
-
-    def to(self, address):
-        with self.lock:
-            return [d.decode("utf-8", "replace") for r, d in self.messages if address in r]
-
-    def subjects(self):
-        with self.lock:
-            msgs = list(self.messages)
-        out = []
-        for rcpts, data in msgs:
-            m = email.parser.BytesParser(policy=email.policy.default).parsebytes(data)
-            out.append((rcpts, str(m.get("Subject", ""))))
-        return out
-
-    def start(self):
-        from aiosmtpd.controller import Controller
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        self.controller = Controller(self, hostname="127.0.0.1", port=port,
-                                     enable_SMTPUTF8=True, decode_data=False)
-        self.controller.start()
-        return port
-
-    def stop(self):
-        try:
-            self.controller.stop()
-        except Exception:       # noqa: BLE001
-            pass
-
-
-# ---------------------------------------------------------------- the server
-
-
-class Resp:
-    def __init__(self, method, path, status, headers, body):
-        self.method, self.path, self.status = method, path, status
-        self.headers = {k.lower(): v for k, v in headers}
-        self.body = body
-        self.text = body.decode("utf-8", "replace")
-        try:
-            self.json = json.loads(body) if body else None
-        except ValueError:
-            self.json = None
-
-    @property
-    def code(self):
-        if isinstance(self.json, dict) and isinstance(self.json.get("error"), dict):
-            return self.json["error"].get("code")
-        return None
-
-    @property
-    def error(self):
-        return self.json.get("error", {}) if isinstance(self.json, dict) else {}
-
-
-class Server:
-    def __init__(self, binary, db, tmp):
-        self.binary = binary
-        self.db = db
-        self.tmp = tmp
-        self.dir = os.path.join(tmp, "instance")
-        self.proc = None
-        self.sink = Sink()
-        self.port = None
-        self.tokens = {}
-        self.users = {}
-        self.cli_errors = []
-        self.extra_args = []    # more `serve` flags (tests/cases/more.py)
-        self.env = None         # the server's environment (None: this one)
-
-    def cli(self, *args, timeout=120):
-        p = subprocess.run([self.binary] + [str(a) for a in args], capture_output=True,
-                           text=True, timeout=timeout)
-        for m in SANITIZER_MARKS:
-            if m in p.stderr:
-                self.cli_errors.append(f"vulnflow {' '.join(map(str, args))}:\n{p.stderr[-2000:]}")
-        return p
-
-    def cli_dir(self, *args):
-        return self.cli(*args, "--dir", self.dir)
-
-    def start(self):
-        p = self.cli("init", "--dir", self.dir, "--json", *(["--db", self.db] if self.db else []))
-        if p.returncode != 0:
-            raise RuntimeError(f"init exited {p.returncode}: {p.stderr.strip()}")
-        info = json.loads(p.stdout)
-        self.users["admin"] = {"email": info["admin_email"]}
-        for role, addr in (("coordinator", f"coord-{RUN}@psirt.example.cn"),
-                           ("analyst", f"analyst-{RUN}@psirt.example.cn"),
-                           ("analyst2", f"analyst2-{RUN}@psirt.example.cn"),
-                           ("auditor", f"auditor-{RUN}@psirt.example.cn"),
-                           ("reporter", f"reporter-{RUN}@example.cn")):
-            p = self.cli_dir("user", "add", "--email", addr, "--role",
-                             "analyst" if role == "analyst2" else role, "--json")
-            if p.returncode != 0:
-                raise RuntimeError(f"user add {role}: {p.stderr.strip()}")
-            self.users[role] = {"email": addr, "id": json.loads(p.stdout)["id"]}
-        for role, u in self.users.items():
-            p = self.cli_dir("token", "create", "--user", u["email"], "--name", f"scen-{role}",
-                             "--json")
-            if p.returncode != 0:
-                raise RuntimeError(f"token create {role}: {p.stderr.strip()}")
-            self.tokens[role] = json.loads(p.stdout)["token"]
-        smtp_port = self.sink.start()
-        cmd = [self.binary, "serve", "--dir", self.dir, "--listen", "127.0.0.1:0",
-               "--set", "test_clock=1", "--set", "intake_rate_limit=0", "--set", "access_log=0",
-               "--set", f"smtp_url=smtp://127.0.0.1:{smtp_port}",
-               "--set", "smtp_from=psirt@vendor.example.cn"]
-        if self.db:
-            cmd += ["--db", self.db]
-        cmd += self.extra_args
-        self.stderr_path = os.path.join(self.tmp, "serve.stderr")
-        self.stderr_f = open(self.stderr_path, "w")
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.stderr_f,
-                                     stdin=subprocess.DEVNULL, text=True, env=self.env)
-        self.port = tlogverify.wait_listening(self.proc)
-
-    def stop(self):
-        rc = None
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                rc = self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        elif self.proc is not None:
-            rc = self.proc.returncode
-        return rc
-
-    def stderr(self):
-        try:
-            with open(self.stderr_path, errors="replace") as f:
-                return f.read()
-        except (OSError, AttributeError):
-            return ""
-
-    def api(self, method, path, body=None, who="admin", raw=None, ctype="application/json",
-            timeout=60):
-        hdrs = {}
-        tok = self.tokens.get(who) if who else None
-        if tok:
-            hdrs["Authorization"] = f"Bearer {tok}"
-        data = raw if raw is not None else (json.dumps(body, ensure_ascii=False).encode()
-                                             if body is not None else None)
-        if data is not None and ctype:
-            hdrs["Content-Type"] = ctype
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            c.request(method, path, body=data, headers=hdrs)
-            r = c.getresponse()
-            return Resp(method, path, r.status, r.getheaders(), r.read())
-        finally:
-            c.close()
-
-    # ---- the database behind the instance, for tampering
-
-    def sql(self, statement):
-        if self.db:
-            p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", self.db,
-                                "-c", statement], capture_output=True, text=True, timeout=60)
-            if p.returncode != 0:
-                raise RuntimeError(f"psql {statement!r}: {p.stderr.strip()}")
-            return [ln.split("|") for ln in p.stdout.splitlines() if ln != ""]
-        con = sqlite3.connect(os.path.join(self.dir, "vulnflow.db"), timeout=30)
-        try:
-            rows = con.execute(statement).fetchall()
-            con.commit()
-            return [[str(x) if x is not None else "" for x in r] for r in rows]
-        finally:
-            con.close()
-
-    def mails_to(self, address):
-        """The messages the relay got for address (their text)."""
-        return self.sink.to(address)
-
-
-class Clock:
-    """The server's test clock, only ever moved forward."""
-
-    def __init__(self, srv):
-        self.srv = srv
-        self.base = None        # (virtual us, real time.time()) at the last set
-
-    def now(self):
-        if self.base is None:
-            return int(time.time() * US)
-        v, r = self.base
-        return v + int((time.time() - r) * US)
-
-    def set(self, t_us):
-        if self.base is not None and t_us < self.now():
-            raise RuntimeError("the test clock only moves forward")
-        r = self.srv.api("POST", "/api/v1/test/clock", {"now": rfc(t_us)})
-        if r.status != 200:
-            raise RuntimeError(f"POST /api/v1/test/clock: {r.status} {r.text[:300]}")
-        self.base = (us(r.json["now"]), time.time())
-        return self.base[0]
-
-    def advance(self, delta_us):
-        return self.set(self.now() + delta_us)
 
 
 # ---------------------------------------------------------------- helpers
@@ -475,17 +173,6 @@ class H:
                 "products": [{"name": "工业网关", "model": "GW-9", "versions": ["3.1.0"]}]}
         body.update(extra)
         return self.create(body, who=who)
-
-
-def parallel(n, fn):
-    """fn(i) for i in 0..n-1, all started at once; their results in order."""
-    barrier = threading.Barrier(n)
-
-    def run(i):
-        barrier.wait()
-        return fn(i)
-    with ThreadPoolExecutor(n) as ex:
-        return list(ex.map(run, range(n)))
 
 
 def timeline_event(dossier, event_id):
@@ -1614,60 +1301,34 @@ SCENARIOS = [("access", sc_access), ("lifecycle", sc_lifecycle), ("upstream", sc
              ("replay", sc_replay), ("escalation", sc_escalation), ("clock", sc_clock)]
 
 
+def users():
+    """The instance's people besides admin: (key, role, e-mail)."""
+    return [("coordinator", "coordinator", f"coord-{RUN}@psirt.example.cn"),
+            ("analyst", "analyst", f"analyst-{RUN}@psirt.example.cn"),
+            ("analyst2", "analyst", f"analyst2-{RUN}@psirt.example.cn"),
+            ("auditor", "auditor", f"auditor-{RUN}@psirt.example.cn"),
+            ("reporter", "reporter", f"reporter-{RUN}@example.cn")]
+
+
+def make_server(binary, db, tmp):
+    """The instance every case suite runs on: test_clock=1 and an SMTP sink."""
+    return Server(binary, db, tmp, users(), sink=Sink())
+
+
+def setup(srv, tap, started=None):
+    """Start srv (then started(srv), if given), set the test clock to now; the helpers."""
+    srv.start()
+    if started:
+        started(srv)
+    clk = Clock(srv)
+    clk.set(int(time.time()) * US)
+    return H(srv, clk, tap)
+
+
 def main():
-    ap = argparse.ArgumentParser(description="case workflow scenarios (issue 4)")
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--db", help="postgresql://... of an empty database (default: SQLite)")
-    ap.add_argument("--filter", help="run only scenarios whose name contains this")
-    ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    args = ap.parse_args()
-    backend = "postgresql" if args.db else "sqlite"
-    tap = Tap(backend)
-    tmp = tempfile.mkdtemp(prefix="vf-cases-")
-    srv = Server(os.path.abspath(args.binary), args.db, tmp)
-    t0 = time.time()
-    try:
-        tap.scenario = "setup"
-        try:
-            srv.start()
-            clk = Clock(srv)
-            clk.set(int(time.time()) * US)
-            tap.ok(True, "instance, users, tokens, SMTP sink and server with test_clock=1")
-        except Exception as e:      # noqa: BLE001
-            tap.ok(False, "instance and server", f"{e}\n{srv.stderr()[-2000:]}")
-            print(f"1..{tap.n}")
-            return 1
-        h = H(srv, clk, tap)
-        for name, fn in SCENARIOS:
-            if args.filter and args.filter not in name and name != "replay":
-                continue
-            tap.scenario = name
-            s0 = time.time()
-            try:
-                fn(h)
-            except Abort:
-                pass
-            except Exception:       # noqa: BLE001
-                tap.ok(False, "ran to the end", traceback.format_exc())
-            print(f"# {name}: {time.time() - s0:.1f} s", flush=True)
-        tap.scenario = "teardown"
-        rc = srv.stop()
-        err = srv.stderr()
-        tap.ok(rc == 0, "the server stops on SIGTERM with status 0", f"{rc}: {err[-1500:]}")
-        marks = [m for m in SANITIZER_MARKS if m in err]
-        tap.ok(not marks, "no sanitizer report from the server", err[-3000:] if marks else "")
-        tap.ok(not srv.cli_errors, "no sanitizer report from any CLI run", "\n".join(srv.cli_errors)[-3000:])
-    finally:
-        srv.stop()
-        srv.sink.stop()
-        if args.keep:
-            print(f"# kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{tap.n}")
-    print(f"# {time.time() - t0:.1f} s")
-    print(f"{tap.n - tap.failed} passed, {tap.failed} failed")
-    return 1 if tap.failed else 0
+    return vfharness.run("case workflow scenarios (issue 4)", SCENARIOS, make_server, setup,
+                         "instance, users, tokens, SMTP sink and server with test_clock=1",
+                         "vf-cases-", always=("replay",))
 
 
 if __name__ == "__main__":

@@ -39,33 +39,23 @@ ends its scenario):
 Each line is "ok N - BACKEND: scenario: step" or "not ok N - ...: detail";
 the plan line and "N passed, N failed" come last.  Exit 1 if anything failed
 (or the server printed a sanitizer report).  With --db, DB must be an empty
-PostgreSQL database.
+PostgreSQL database.  The instance, the TAP stream and the runner are
+tests/lib/vfharness.py's.
 """
 
-import argparse
 import datetime
-import http.client
 import json
 import os
 import secrets
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import threading
-import time
-import traceback
-from concurrent.futures import ThreadPoolExecutor
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "tests", "intake"))
-import tlogverify  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import vfharness  # noqa: E402
+from vfharness import RUN, Server, parallel  # noqa: E402
 
-SANITIZER_MARKS = ["ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"]
-RUN = secrets.token_hex(3)
 CVSS_CRIT = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"      # 9.8 critical
 CVSS_HIGH = "CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:N"      # 8.1 high
 GBT_HIGH = "AP:N/TR:L/PR:L/UI:N/C:S/I:N/A:N"      # 高危 with the built-in tables
@@ -83,48 +73,6 @@ POLICY = {"currency": "CNY", "note": "奖励标准（测试）",
                      {"grade": "high", "min": "5000", "max": "20000"},
                      {"grade": "medium", "min": "1000", "max": "5000"},
                      {"grade": "low", "min": 0, "max": 1000}]}
-
-
-# ---------------------------------------------------------------- TAP
-
-
-class Abort(Exception):
-    """A step a scenario cannot go on without failed (already reported)."""
-
-
-class Tap:
-    def __init__(self, prefix):
-        self.n = 0
-        self.failed = 0
-        self.prefix = prefix
-        self.scenario = ""
-
-    def ok(self, cond, name, detail=""):
-        self.n += 1
-        label = f"{self.prefix}: {self.scenario}: {name}"
-        if cond:
-            print(f"ok {self.n} - {label}", flush=True)
-        else:
-            self.failed += 1
-            d = str(detail).replace("\n", "\n#   ")
-            print(f"not ok {self.n} - {label}" + (f": {d}" if d else ""), flush=True)
-        return bool(cond)
-
-    def need(self, cond, name, detail=""):
-        if not self.ok(cond, name, detail):
-            raise Abort(name)
-        return True
-
-    def eq(self, actual, expected, name, need=False):
-        f = self.need if need else self.ok
-        return f(actual == expected, name, f"got {actual!r}, expected {expected!r}")
-
-    def status(self, r, status, code=None, name="", need=False):
-        good = r.status == status and (code is None or r.code == code)
-        f = self.need if need else self.ok
-        want = f"{status}" + (f" {code}" if code else "")
-        return f(good, name or f"{r.method} {r.path} -> {want}",
-                 f"expected {want}, got {r.status} {r.code or ''}: {r.text[:600]}")
 
 
 # ---------------------------------------------------------------- times
@@ -148,122 +96,17 @@ def shanghai(s):
 # ---------------------------------------------------------------- the server
 
 
-class Resp:
-    def __init__(self, method, path, status, headers, body):
-        self.method, self.path, self.status = method, path, status
-        self.headers = {k.lower(): v for k, v in headers}
-        self.body = body
-        self.text = body.decode("utf-8", "replace")
-        try:
-            self.json = json.loads(body) if body else None
-        except ValueError:
-            self.json = None
-
-    @property
-    def code(self):
-        if isinstance(self.json, dict) and isinstance(self.json.get("error"), dict):
-            return self.json["error"].get("code")
-        return None
-
-    @property
-    def error(self):
-        return self.json.get("error", {}) if isinstance(self.json, dict) else {}
-
-
 USERS = (("coordinator", "coordinator"), ("coordinator2", "coordinator"),
          ("analyst", "analyst"), ("analyst2", "analyst"), ("auditor", "auditor"),
          ("reporter", "reporter"), ("reporter2", "reporter"))
 
 
-class Server:
-    def __init__(self, binary, db, tmp):
-        self.binary = binary
-        self.db = db
-        self.tmp = tmp
-        self.dir = os.path.join(tmp, "instance")
-        self.proc = None
-        self.port = None
-        self.tokens = {}
-        self.users = {}
-        self.cli_errors = []
-
-    def cli(self, *args, timeout=120, text=True):
-        p = subprocess.run([self.binary] + [str(a) for a in args], capture_output=True,
-                           text=text, timeout=timeout)
-        err = p.stderr if text else p.stderr.decode("utf-8", "replace")
-        for m in SANITIZER_MARKS:
-            if m in err:
-                self.cli_errors.append(f"vulnflow {' '.join(map(str, args))}:\n{err[-2000:]}")
-        return p
-
-    def cli_dir(self, *args, text=True):
-        return self.cli(*args, "--dir", self.dir, text=text)
-
-    def start(self):
-        p = self.cli("init", "--dir", self.dir, "--json", *(["--db", self.db] if self.db else []))
-        if p.returncode != 0:
-            raise RuntimeError(f"init exited {p.returncode}: {p.stderr.strip()}")
-        info = json.loads(p.stdout)
-        self.users["admin"] = {"email": info["admin_email"]}
-        for who, role in USERS:
-            addr = f"{who}-{RUN}@" + ("example.cn" if role == "reporter" else "psirt.example.cn")
-            p = self.cli_dir("user", "add", "--email", addr, "--role", role, "--json")
-            if p.returncode != 0:
-                raise RuntimeError(f"user add {who}: {p.stderr.strip()}")
-            self.users[who] = {"email": addr, "id": json.loads(p.stdout)["id"]}
-        for who, u in self.users.items():
-            p = self.cli_dir("token", "create", "--user", u["email"], "--name", f"rw-{who}",
-                             "--json")
-            if p.returncode != 0:
-                raise RuntimeError(f"token create {who}: {p.stderr.strip()}")
-            self.tokens[who] = json.loads(p.stdout)["token"]
-        cmd = [self.binary, "serve", "--dir", self.dir, "--listen", "127.0.0.1:0",
-               "--set", "intake_rate_limit=0", "--set", "access_log=0"]
-        if self.db:
-            cmd += ["--db", self.db]
-        self.stderr_path = os.path.join(self.tmp, "serve.stderr")
-        self.stderr_f = open(self.stderr_path, "w")
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.stderr_f,
-                                     stdin=subprocess.DEVNULL, text=True)
-        self.port = tlogverify.wait_listening(self.proc)
-
-    def stop(self):
-        rc = None
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                rc = self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        elif self.proc is not None:
-            rc = self.proc.returncode
-        return rc
-
-    def stderr(self):
-        try:
-            with open(self.stderr_path, errors="replace") as f:
-                return f.read()
-        except (OSError, AttributeError):
-            return ""
-
-    def api(self, method, path, body=None, who="admin", raw=None, ctype="application/json",
-            timeout=60):
-        hdrs = {}
-        tok = self.tokens.get(who) if who else None
-        if tok:
-            hdrs["Authorization"] = f"Bearer {tok}"
-        data = raw if raw is not None else (json.dumps(body, ensure_ascii=False).encode()
-                                             if body is not None else None)
-        if data is not None and ctype:
-            hdrs["Content-Type"] = ctype
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            c.request(method, path, body=data, headers=hdrs)
-            r = c.getresponse()
-            return Resp(method, path, r.status, r.getheaders(), r.read())
-        finally:
-            c.close()
+def make_server(binary, db, tmp):
+    """An instance with USERS (reporters at example.cn) and no test clock or mail relay."""
+    users = [(who, role, f"{who}-{RUN}@" + ("example.cn" if role == "reporter"
+                                           else "psirt.example.cn"))
+             for who, role in USERS]
+    return Server(binary, db, tmp, users, token_name="rw-{}", test_clock=False)
 
 
 # ---------------------------------------------------------------- helpers
@@ -797,17 +640,6 @@ def sc_ledger(h):
     h.notes["ledger_case"] = cid
 
 
-def parallel(n, fn):
-    """fn(i) for i in 0..n-1, all started at once; their results in order."""
-    barrier = threading.Barrier(n)
-
-    def run(i):
-        barrier.wait()
-        return fn(i)
-    with ThreadPoolExecutor(n) as ex:
-        return list(ex.map(run, range(n)))
-
-
 def sc_concurrency(h):
     t = h.t
     rep = h.report(who="reporter")
@@ -884,59 +716,17 @@ SCENARIOS = [("policy", sc_policy), ("lifecycle", sc_lifecycle), ("guards", sc_g
              ("ledger", sc_ledger), ("concurrency", sc_concurrency), ("cli", sc_cli)]
 
 
+def setup(srv, tap):
+    srv.start()
+    return H(srv, tap)
+
+
 def main():
-    ap = argparse.ArgumentParser(description="reward scenarios (issue 7 item 5)")
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--db", help="postgresql://... of an empty database (default: SQLite)")
-    ap.add_argument("--filter", help="run only scenarios whose name contains this (policy"
-                    " always runs: the others need it)")
-    ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    args = ap.parse_args()
-    backend = "postgresql" if args.db else "sqlite"
-    tap = Tap(backend)
-    tmp = tempfile.mkdtemp(prefix="vf-rewards-")
-    srv = Server(os.path.abspath(args.binary), args.db, tmp)
-    t0 = time.time()
-    try:
-        tap.scenario = "setup"
-        try:
-            srv.start()
-            tap.ok(True, "instance, users, tokens and server")
-        except Exception as e:      # noqa: BLE001
-            tap.ok(False, "instance and server", f"{e}\n{srv.stderr()[-2000:]}")
-            print(f"1..{tap.n}")
-            return 1
-        h = H(srv, tap)
-        for name, fn in SCENARIOS:
-            if args.filter and args.filter not in name and name != "policy":
-                continue
-            tap.scenario = name
-            s0 = time.time()
-            try:
-                fn(h)
-            except Abort:
-                pass
-            except Exception:       # noqa: BLE001
-                tap.ok(False, "ran to the end", traceback.format_exc())
-            print(f"# {name}: {time.time() - s0:.1f} s", flush=True)
-        tap.scenario = "teardown"
-        rc = srv.stop()
-        err = srv.stderr()
-        tap.ok(rc == 0, "the server stops on SIGTERM with status 0", f"{rc}: {err[-1500:]}")
-        marks = [m for m in SANITIZER_MARKS if m in err]
-        tap.ok(not marks, "no sanitizer report from the server", err[-3000:] if marks else "")
-        tap.ok(not srv.cli_errors, "no sanitizer report from any CLI run",
-               "\n".join(srv.cli_errors)[-3000:])
-    finally:
-        srv.stop()
-        if args.keep:
-            print(f"# kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{tap.n}")
-    print(f"# {time.time() - t0:.1f} s")
-    print(f"{tap.n - tap.failed} passed, {tap.failed} failed")
-    return 1 if tap.failed else 0
+    return vfharness.run("reward scenarios (issue 7 item 5)", SCENARIOS, make_server, setup,
+                         "instance, users, tokens and server", "vf-rewards-",
+                         always=("policy",),
+                         filter_help="run only scenarios whose name contains this (policy"
+                         " always runs: the others need it)")
 
 
 if __name__ == "__main__":

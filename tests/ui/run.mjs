@@ -35,12 +35,18 @@
 //              or in the API (list, detail, gate, cases, reports, clocks)
 //   totp       a user who must enroll does it in the browser: the otpauth URI, its QR code
 //              (web/js/qr.js, decoded here by jsQR), a wrong then a right code
-//   console    dashboard charts, rewards on a case (propose, the proposer cannot approve, a
+//   console    dashboard charts (GET /api/v1/stats), the queue without reports in a case, rewards on a case (propose, the proposer cannot approve, a
 //              second coordinator approves, the payment), products + SBOM upload + impact
 //              search, the audit log (auditor), users and blackout windows (admin), a new
 //              user's one-time password changed at the first login
+//   share      suppliers and customers registered; a notification to both from the case page
+//              (evidence per recipient, the overseas one refused: rmsv_9_7_overseas); a CRA
+//              report refused overseas, then sent with the coordinator's override and reason
+//              (the legal-review flag); a team (administrator) and the case assigned to it; an
+//              export requested, refused to its requester, approved by a second coordinator,
+//              fetched with its watermark; VEX for a product version (an imported OSV record)
 //   reporter   a reporter account's report gets a reward; the reporter's console shows only
-//              the account with the approved reward
+//              the account with the approved reward and their own reports (handled or not)
 //   layout     every page at 1280 and 390 px wide: nothing wider than the window; every
 //              control of each console view has a label
 // Screenshots go to a temporary directory (printed) or --screenshots DIR.  No CSP report and
@@ -239,7 +245,9 @@ async function newPage(opts = {}) {
     // the console's logged-out probe (GET /api/v1/auth/session) is an expected 401
     // and so are the API's refusals the scenarios provoke and check (409 gate_refused, 422 a wrong code)
     // (404: the public page of an advisory that is not published)
+    // (403: the requester of an export trying to approve it, on the export's page)
     if (m.type() === 'error' && !/status of (401|409|422)/.test(m.text()) &&
+        !(/status of 403/.test(m.text()) && /#\/exports\//.test(page.url())) &&
         !(/status of 404/.test(m.text()) && /\/advisories\/VF-/.test(page.url()))) pageProblems.push(`${page.url()}: console error: ${m.text()}`);
   });
   page.on('pageerror', (e) => pageProblems.push(`${page.url()}: script error: ${e.message}`));
@@ -249,6 +257,13 @@ async function newPage(opts = {}) {
 async function shot(page, name) {
   const file = path.join(shots, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+// One part of a page (a section of the long case page).
+async function shotOf(locator, name) {
+  const file = path.join(shots, `${name}.png`);
+  await locator.screenshot({ path: file });
   return file;
 }
 
@@ -474,10 +489,13 @@ async function scenarioAnalyst() {
   tap.eq(await page.locator('.card').count(), 5, 'five phase cards');
   const queueTitles = await page.locator('table.queue tbody tr').allTextContents();
   tap.ok(queueTitles.some((x) => x.includes(ZH.title)), 'the Chinese report is in the intake queue', queueTitles.join(' | '));
-  await page.click('#show-missed');
-  await page.waitForFunction(() => !document.querySelector('#show-missed') &&
-    /无。|table/.test(document.querySelector('#dash-missed').parentElement.innerHTML));
-  tap.ok(true, 'missed clocks load on request');
+  tap.ok(/无。|<table/.test(await page.locator('#dash-missed').evaluate((el) => el.parentElement.innerHTML)),
+    'missed clocks load with the dashboard');
+  // the queue holds only reports in no case; the phase cards and charts are the server's exact counts
+  const st = await (await page.request.get(`${base}/api/v1/stats`)).json();
+  const cards = await page.locator('.card').evaluateAll((cs) => Object.fromEntries(cs.map((c) => [c.dataset.phase, Number(c.querySelector('.card-n').textContent)])));
+  tap.eq(JSON.stringify(cards), JSON.stringify(st.cases.by_phase), 'the phase cards show the stats API\'s exact counts');
+  tap.ok(await page.isVisible('#stats-scope'), 'an analyst is told the counts cover their cases only (need-to-know)');
   await shot(page, 'dashboard-1280');
   // both submissions arrived whole: the Chinese text and the attachment (the console's session)
   for (const [how, id] of [['without script', state.nojsReportId], ['with script', state.jsReportId]]) {
@@ -624,7 +642,9 @@ async function scenarioMerge() {
   tap.ok(/重复/.test(await page.textContent('dl.facts')), 'the second case is now 重复');
   tap.ok((await page.textContent('#merged-into')).includes(`#${a}`), 'and says which case it merged into');
   await page.click('#merged-into a');
-  await page.waitForFunction((x) => location.hash === `#/cases/${x}` && document.querySelector('main[data-ready=case]'), a);
+  // (the old case page keeps data-ready until the hashchange event reaches the router: wait for the new one's title)
+  await page.waitForFunction((x) => location.hash === `#/cases/${x}` && document.querySelector('main[data-ready=case]') &&
+    (document.querySelector('main h1')?.textContent || '').startsWith(`#${x} `), a);
   const ca = await caseIdsOf(page, a);
   tap.ok(ca.report_ids.includes(state.nojsReportId) && ca.report_ids.includes(state.jsReportId),
     'the first case now holds both reports', JSON.stringify(ca.report_ids));
@@ -925,10 +945,16 @@ async function scenarioConsole() {
   const reports = await (await page.request.get(`${base}/api/v1/reports?limit=500`)).json();
   tap.eq(bars, reports.items.length, 'the intake chart counts every report received (all within 14 days)');
   tap.eq(await page.locator('#intake-chart table.chart-data tbody tr').count(), 14, 'with a data table of 14 days');
-  await page.click('#show-clock-chart');
   await page.waitForSelector('#chart-clocks');
   const met = await page.locator('#chart-clocks rect.met').evaluateAll((rs) => rs.reduce((n, r) => n + Number(r.dataset.n), 0));
-  tap.ok(met >= 1, 'the clocks chart shows the met authority-report clock', String(met));
+  const stats = await (await page.request.get(`${base}/api/v1/stats`)).json();
+  tap.ok(met >= 1 && met === stats.totals.clocks_met, 'the clocks chart shows the met authority-report clock (the stats API\'s count)', `${met} ${stats.totals.clocks_met}`);
+  const missed = await page.locator('#chart-clocks rect.missed').evaluateAll((rs) => rs.reduce((n, r) => n + Number(r.dataset.n), 0));
+  tap.eq(missed, stats.totals.clocks_missed, 'and the missed ones');
+  tap.ok(!(await page.isVisible('#stats-scope')), 'a coordinator\'s counts cover every case (no need-to-know note)');
+  const queued = await page.locator('table.queue button[data-report]').evaluateAll((bs) => bs.map((b) => Number(b.dataset.report)));
+  const inCase = new Set(reports.items.filter((r) => r.case_id).map((r) => r.id));
+  tap.ok(queued.every((id) => !inCase.has(id)), 'the intake queue lists no report already in a case', queued.join(','));
   await shot(page, 'dashboard-charts-1280');
 
   // rewards on the merged case: outside a policy (there is none), so a coordinator proposes with a reason
@@ -1048,6 +1074,171 @@ async function scenarioConsole() {
 }
 
 // A reporter account: sends a report signed in, gets a reward, and sees it (only it) in the console.
+// What a case sends out (a coordinator): suppliers and customers registered in the browser, a
+// notification to both with its evidence per recipient and the Art. 9(7) refusal of the
+// overseas one; a CRA report refused for an overseas recipient, then sent with the override
+// and its reason (the case flagged for legal review); teams (an administrator) and a case
+// assigned to one; an export requested, refused to its requester, approved by a second
+// coordinator and fetched with its watermark; VEX for a product version.
+async function scenarioShare() {
+  const cid = state.caseId;
+  tap.need(cid, 'the analyst scenario made a case');
+  const page = await newPage();
+  await consoleLogin(page, users.coordinator, '#/parties');
+  await page.waitForSelector('main[data-ready=parties]');
+  await page.fill('#sup-name', `芯片供应商 ${RUN}`);
+  await page.fill('#sup-cname', '刘工');
+  await page.fill('#sup-cemail', `chip-${RUN}@supplier.example.cn`);
+  await page.fill('#sup-packages', 'pkg:generic/busybox');
+  await page.click('#sup-form button[type=submit]');
+  await page.waitForSelector('#sup-saved');
+  await page.waitForSelector(`table.suppliers >> text=芯片供应商 ${RUN}`);
+  tap.ok(true, 'a supplier is registered in the browser');
+  await page.fill('#cus-name', `Overseas Operator ${RUN}`);
+  await page.fill('#cus-jur', 'DE');
+  await page.fill('#cus-cname', 'Ops');
+  await page.fill('#cus-cemail', `ops-${RUN}@operator.example.de`);
+  await page.click('#cus-form button[type=submit]');
+  await page.waitForSelector('#cus-saved');
+  await page.waitForSelector(`table.customers >> text=Overseas Operator ${RUN}`);
+  tap.ok(/DE/.test(await page.textContent('table.customers')), 'and an overseas customer (DE)');
+  await shot(page, 'parties-1280');
+
+  // a notification to both: the supplier's is recorded or sent, the overseas one refused
+  await page.goto(`${base}/console?lang=zh-CN#/cases/${cid}`);
+  await page.waitForSelector('main[data-ready=case]');
+  await page.selectOption('#nt-kind', 'downstream');
+  await page.locator('#nt-supplier option', { hasText: `芯片供应商 ${RUN}` }).first().waitFor({ state: 'attached' });
+  const supVal = await page.locator('#nt-supplier option', { hasText: `芯片供应商 ${RUN}` }).first().getAttribute('value');
+  const cusVal = await page.locator('#nt-customer option', { hasText: `Overseas Operator ${RUN}` }).first().getAttribute('value');
+  await page.selectOption('#nt-supplier', [supVal]);
+  await page.selectOption('#nt-customer', [cusVal]);
+  await page.fill('#nt-message', '请评估贵方产品是否受影响。');
+  await page.click('#nt-form button[type=submit]');
+  await page.waitForSelector('#nt-results');
+  const refused = page.locator('#nt-results [data-status=refused]');
+  tap.eq(await refused.count(), 1, 'the overseas customer is refused');
+  tap.ok(/rmsv_9_7_overseas/.test(await refused.textContent()) && /境外/.test(await refused.textContent()),
+    'and the refusal names rmsv_9_7_overseas and says why', await refused.textContent());
+  const other = await page.locator('#nt-results [data-status]:not([data-status=refused])').evaluateAll((xs) => xs.map((x) => x.dataset.status));
+  tap.ok(other.length === 1 && ['sent', 'recorded'].includes(other[0]), 'the supplier\'s notice is sent or recorded', other.join(','));
+  await shotOf(page.locator('section[aria-labelledby=case-notes]'), 'case-notifications-1280');
+  await page.click('#nt-results button');
+  await page.waitForSelector('main[data-ready=case]');
+  await page.waitForSelector('table.notes');
+  const listed = await page.locator('table.notes [data-status]').evaluateAll((xs) => xs.map((x) => x.dataset.status));
+  tap.ok(listed.includes('refused') && listed.length >= 2, 'both notices are in the case\'s list with their status', listed.join(','));
+
+  // a CRA report: refused to an overseas CSIRT, sent with a coordinator's override and reason
+  await page.fill('#cra-name', 'CSIRT Finland');
+  await page.fill('#cra-email', `cra-${RUN}@csirt.example.fi`);
+  await page.fill('#cra-country', 'FI');
+  await page.click('#cra-form button[type=submit]');
+  await page.waitForSelector('#cra-refused');
+  tap.eq(await page.getAttribute('#cra-refused', 'data-code'), 'rmsv_9_7_overseas', 'a CRA report to an overseas CSIRT is refused without an override');
+  await page.check('#cra-override');
+  await page.fill('#cra-reason', `欧盟 CRA 第 14 条法定义务 ${RUN}`);
+  await page.click('#cra-form button[type=submit]');
+  await page.waitForSelector('#cra-result');
+  tap.ok(/已使用例外|legal review/.test(await page.textContent('#cra-result')), 'with the override it is sent and the case flagged', await page.textContent('#cra-result'));
+  await page.click('#cra-result button');
+  await page.waitForSelector('main[data-ready=case]');
+  await page.waitForSelector('#legal-review');
+  tap.ok((await page.textContent('#legal-review')).includes(`欧盟 CRA 第 14 条法定义务 ${RUN}`), 'the case page shows the legal-review flag with the reason');
+  const cj = await (await page.request.get(`${base}/api/v1/cases/${cid}`)).json();
+  tap.ok(cj.legal_review && cj.legal_review.flagged === true, 'and the API has it too', JSON.stringify(cj.legal_review));
+  await shotOf(page.locator('section[aria-labelledby=case-cra]'), 'case-cra-1280');
+
+  // teams: an administrator adds one with the analyst; the coordinator assigns the case
+  const adm = await newPage();
+  await consoleLogin(adm, users.admin2, '#/admin');
+  await adm.waitForSelector('main[data-ready=admin]');
+  await adm.fill('#t-name', `固件组 ${RUN}`);
+  await adm.click('#team-create button[type=submit]');
+  await adm.waitForSelector(`table.teams >> text=固件组 ${RUN}`);
+  const teamRow = adm.locator('table.teams tbody tr', { hasText: `固件组 ${RUN}` });
+  const teamId = Number(await teamRow.locator('button[data-team-add]').getAttribute('data-team-add'));
+  const opt = await teamRow.locator('select option', { hasText: users.analyst.email }).getAttribute('value');
+  await teamRow.locator('select').selectOption(opt);
+  await teamRow.locator('button[data-team-add]').click();
+  await adm.waitForSelector('main[data-ready=admin]');
+  await adm.waitForFunction(([id, email]) => {
+    const b = document.querySelector(`button[data-team-add="${id}"]`);
+    return b && b.closest('tr').textContent.includes(email);
+  }, [teamId, users.analyst.email]);
+  tap.ok(true, 'an administrator adds a team and a member');
+  await shot(adm, 'admin-teams-1280');
+  await adm.context().close();
+  await page.reload();
+  await page.waitForSelector('main[data-ready=case]');
+  await page.selectOption('#case-team', String(teamId));
+  await page.click('#team-form button[type=submit]');
+  await page.waitForSelector('#team-saved');
+  const cj2 = await (await page.request.get(`${base}/api/v1/cases/${cid}`)).json();
+  tap.eq(cj2.team_id, teamId, 'the case is assigned to the team');
+
+  // an export: requested, the requester cannot approve, a second coordinator approves, the watermark
+  await page.fill('#ex-name', '国家漏洞库联络员');
+  await page.fill('#ex-email', `liaison-${RUN}@cnvd.example.cn`);
+  await page.fill('#ex-country', 'CN');
+  await page.fill('#ex-reason', '报送国家漏洞库补充材料');
+  await page.click('#ex-form button[type=submit]');
+  await page.waitForSelector('#ex-requested');
+  await page.click('#ex-requested a');
+  await page.waitForSelector('main[data-ready=export]');
+  tap.eq(await page.getAttribute('#ex-status', 'data-status'), 'pending', 'the export waits for approval');
+  const exportHash = new URL(page.url()).hash;
+  await page.click('#ex-approve');
+  await page.waitForFunction(() => /另一名协调员|second_approver/.test(document.querySelector('#ex-msg').textContent));
+  tap.ok(true, 'its requester cannot approve it');
+  const p2 = await newPage();
+  await consoleLogin(p2, users.coordinator2, exportHash);
+  await p2.waitForSelector('main[data-ready=export]');
+  await p2.click('#ex-approve');
+  await p2.waitForSelector('#ex-status[data-status=approved]');
+  await p2.waitForSelector('table.watermark');
+  tap.ok((await p2.textContent('table.watermark')).includes(`liaison-${RUN}@cnvd.example.cn`), 'a second coordinator approves; the watermark names the recipient');
+  const footer = await p2.textContent('#ex-footer');
+  tap.ok(footer.length > 0 && (await p2.textContent('#ex-text')).includes(footer.trim().split('\n')[0]), 'and the text ends in the watermark footer', footer);
+  tap.ok(/2\d{3}-\d\d-\d\d \d\d:\d\d:\d\d/.test(await p2.textContent('table.watermark time')) &&
+    / UTC$/.test(await p2.getAttribute('table.watermark time', 'title')), 'the export time is shown in Asia/Shanghai with UTC on hover');
+  await shot(p2, 'export-1280');
+  await p2.context().close();
+
+  // VEX for the product version the console scenario uploaded an SBOM for
+  const prods = await (await page.request.get(`${base}/api/v1/products?limit=200`)).json();
+  const prod = (prods.items || []).find((p) => p.model === `ZL-R300-${RUN}`);
+  if (tap.ok(prod, 'the console scenario made the product')) {
+    const c1 = await apiSession(users.coordinator.email, users.coordinator.password);
+    const osv = { schema_version: '1.6.0', id: `GHSA-ui3-${RUN}`, modified: '2026-01-01T00:00:00Z', aliases: [`CVE-2099-${RUN.slice(0, 4)}`],
+      summary: 'Prototype pollution in lodash', affected: [{ package: { ecosystem: 'npm', name: 'lodash' },
+        ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '4.17.21' }] }] }] };
+    const imp = await c1.call('POST', '/api/v1/vulnerabilities', osv);
+    tap.ok(imp.status === 201 || imp.status === 200, 'an OSV record for lodash is imported', JSON.stringify(imp).slice(0, 300));
+    await page.goto(`${base}/console?lang=zh-CN#/products/${prod.id}`);
+    await page.waitForSelector('main[data-ready=product]');
+    await page.click('a[data-vex="2.1.7"]');
+    await page.waitForSelector('main[data-ready=vex]');
+    const row = page.locator('table.vex tbody tr', { hasText: `GHSA-ui3-${RUN}` });
+    tap.eq(await row.count(), 1, 'the version lists the matched vulnerability');
+    await row.locator('select[id^=vex-status]').selectOption('not_affected');
+    await row.locator('select[id^=vex-just]').selectOption('code_not_reachable');
+    await row.locator('button[data-vex-save]').click();
+    await page.waitForSelector('#vex-saved');
+    tap.eq((await row.locator('[data-vex-state]').textContent()).trim(), '不受影响', 'the row shows the new status');
+    const v = await (await page.request.get(`${base}/api/v1/products/${prod.id}/versions/2.1.7/vulnerabilities`)).json();
+    const mine = (v.vulnerabilities || []).find((x) => x.id === `GHSA-ui3-${RUN}`);
+    tap.ok(mine && mine.vex && mine.vex.status === 'not_affected' && mine.vex.justification === 'code_not_reachable',
+      'the VEX statement is saved', JSON.stringify(mine || v).slice(0, 300));
+    const cdx = await page.request.get(`${base}/api/v1/products/${prod.id}/versions/2.1.7/vex?format=cyclonedx`);
+    tap.ok(cdx.status() === 200 && /not_affected|code_not_reachable/.test(await cdx.text()), 'and the CycloneDX VEX link has it');
+    await shot(page, 'vex-1280');
+    state.vexHash = `#/vex/${prod.id}?v=2.1.7`;
+  }
+  state.exportHash = exportHash;
+  await page.context().close();
+}
+
 async function scenarioReporter() {
   const rep = await apiSession(users.reporter.email, users.reporter.password);
   let r = await rep.call('POST', '/api/v1/reports', { title: `固件升级接口未校验签名 ${RUN}`,
@@ -1075,6 +1266,13 @@ async function scenarioReporter() {
   tap.ok(!(await page.textContent('main')).includes('签名校验缺失'), 'a case link leads back to the account, and the internal reason is never shown');
   tap.ok((await page.textContent('table.rewards-mine')).includes('1500.00 CNY'), 'the reporter sees the approved reward');
   tap.ok(/已批准/.test(await page.textContent('table.rewards-mine')), 'with its state');
+  const mineRow = page.locator('table.reports-mine tbody tr', { hasText: `固件升级接口未校验签名 ${RUN}` });
+  tap.eq(await mineRow.count(), 1, 'the reporter sees their own report');
+  tap.eq(await mineRow.locator('[data-in-case]').getAttribute('data-in-case'), 'true', 'as being handled (in a case), with no case id');
+  tap.ok(/正在处理/.test(await mineRow.textContent()) && !(await mineRow.textContent()).includes(`#${cid}`), 'in words', await mineRow.textContent());
+  const others = await page.locator('table.reports-mine tbody tr').count();
+  const own = await (await page.request.get(`${base}/api/v1/reports?limit=500`)).json();
+  tap.eq(others, own.items.length, 'and only their own reports (the API\'s reporter view)');
   await shot(page, 'reporter-rewards-1280');
   await page.context().close();
 }
@@ -1101,7 +1299,9 @@ async function scenarioLayout() {
       for (const [name, hash, ready] of [['dashboard', '#/dashboard', 'dashboard'], ['cases', '#/cases', 'cases'],
         ['case', `#/cases/${state.caseId}`, 'case'], ['score', `#/score?case=${state.caseId}`, 'score'],
         ...(state.draftId ? [['advisory', `#/advisory/${state.draftId}`, 'advisory']] : []),
-        ['products', '#/products', 'products'], ['impact', '#/impact?purl=pkg:npm/lodash', 'impact'], ['account', '#/account', 'account']]) {
+        ['products', '#/products', 'products'], ['impact', '#/impact?purl=pkg:npm/lodash', 'impact'], ['account', '#/account', 'account'],
+        ['parties', '#/parties', 'parties'], ...(state.vexHash ? [['vex', state.vexHash, 'vex']] : []),
+        ...(state.exportHash ? [['export', state.exportHash, 'export']] : []), ['admin', '#/admin', 'admin']]) {
         await page.goto(`${base}/console${hash}`);
         await page.waitForSelector(`main[data-ready=${ready}]`);
         tap.ok(await noOverflow(page), `console ${name} fits ${width} px`);
@@ -1119,7 +1319,8 @@ async function scenarioLayout() {
 
 const scenarios = [['catalogs', scenarioCatalogs], ['pages', scenarioPages], ['nojs', scenarioNoJs], ['js', scenarioJs],
   ['keyboard', scenarioKeyboard], ['analyst', scenarioAnalyst], ['merge', scenarioMerge], ['advisory', scenarioAdvisory],
-  ['public', scenarioPublic], ['totp', scenarioTotp], ['console', scenarioConsole], ['reporter', scenarioReporter],
+  ['public', scenarioPublic], ['totp', scenarioTotp], ['console', scenarioConsole], ['share', scenarioShare],
+  ['reporter', scenarioReporter],
   ['layout', scenarioLayout]];
 
 async function main() {

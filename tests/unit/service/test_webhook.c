@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -139,7 +140,7 @@ static void test_deliver_unreachable(void **state)
 	(void)state;
 	setenv("VULNFLOW_WEBHOOK_UNIT", "k", 1);
 	assert_int_equal(webhook_deliver(&r, "/nonexistent", "http://127.0.0.1:1/hook",
-					 "env:VULNFLOW_WEBHOOK_UNIT", "{}", 2, 5, &e), 0);
+					 "env:VULNFLOW_WEBHOOK_UNIT", "{}", 2, 5, 1, &e), 0);
 	assert_int_equal(r.delivered, 0);
 	assert_int_equal(r.http_status, 0);
 	assert_int_equal(strlen(r.delivery_id), 36);
@@ -147,9 +148,67 @@ static void test_deliver_unreachable(void **state)
 	assert_true(r.timestamp > 1700000000);
 	/* a bad ref sends nothing */
 	assert_int_equal(webhook_deliver(&r, "/nonexistent", "http://127.0.0.1:1/hook",
-					 "env:PATH", "{}", 2, 5, &e), -1);
+					 "env:PATH", "{}", 2, 5, 1, &e), -1);
 	assert_int_equal(e.code, ERR_INVALID);
 	assert_int_equal(r.delivery_id[0], '\0');
+	unsetenv("VULNFLOW_WEBHOOK_UNIT");
+}
+
+/* webhook_addr_public() on one textual address (IPv4 or IPv6). */
+static int public_addr(const char *text)
+{
+	struct sockaddr_in v4 = { .sin_family = AF_INET };
+	struct sockaddr_in6 v6 = { .sin6_family = AF_INET6 };
+
+	if (inet_pton(AF_INET, text, &v4.sin_addr) == 1)
+		return webhook_addr_public((const struct sockaddr *)&v4);
+	assert_int_equal(inet_pton(AF_INET6, text, &v6.sin6_addr), 1);
+	return webhook_addr_public((const struct sockaddr *)&v6);
+}
+
+static void test_addr_public(void **state)
+{
+	static const char *const inside[] = {
+		"127.0.0.1", "127.255.255.254", "10.1.2.3", "172.16.0.1", "172.31.255.255",
+		"192.168.1.1", "169.254.169.254", "100.64.0.1", "100.127.255.255", "0.0.0.0",
+		"192.0.0.8", "198.18.0.1", "198.19.255.255", "224.0.0.1", "255.255.255.255",
+		"::", "::1", "fc00::1", "fd12:3456::1", "fe80::1", "febf::1", "ff02::1",
+		"::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254",
+	};
+	static const char *const outside[] = {
+		"8.8.8.8", "1.1.1.1", "114.114.114.114", "172.15.255.255", "172.32.0.1",
+		"100.63.255.255", "100.128.0.1", "192.169.0.1", "198.20.0.1", "223.255.255.255",
+		"2001:4860:4860::8888", "240e::1", "fec0::1", "::ffff:8.8.8.8",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(inside) / sizeof(inside[0]); i++)
+		if (public_addr(inside[i]))
+			fail_msg("%s counted as public", inside[i]);
+	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++)
+		if (!public_addr(outside[i]))
+			fail_msg("%s counted as inside", outside[i]);
+}
+
+/* Without webhook_allow_private, a loopback receiver is refused before any
+ * connection, and the evidence says why. */
+static void test_deliver_refuses_inside(void **state)
+{
+	struct webhook_result r;
+	struct err e = ERR_INIT;
+
+	(void)state;
+	setenv("VULNFLOW_WEBHOOK_UNIT", "k", 1);
+	assert_int_equal(webhook_deliver(&r, "/nonexistent", "http://127.0.0.1:1/hook",
+					 "env:VULNFLOW_WEBHOOK_UNIT", "{}", 2, 5, 0, &e), 0);
+	assert_int_equal(r.delivered, 0);
+	assert_int_equal(r.http_status, 0);
+	assert_string_equal(r.error, "refused: 127.0.0.1 is not a public address "
+				     "(config webhook_allow_private)");
+	assert_int_equal(webhook_deliver(&r, "/nonexistent", "http://[::1]:1/hook",
+					 "env:VULNFLOW_WEBHOOK_UNIT", "{}", 2, 5, 0, &e), 0);
+	assert_string_equal(r.error, "refused: ::1 is not a public address "
+				     "(config webhook_allow_private)");
 	unsetenv("VULNFLOW_WEBHOOK_UNIT");
 }
 
@@ -162,6 +221,8 @@ int main(void)
 		cmocka_unit_test(test_secret_ref_check),
 		cmocka_unit_test(test_secret_resolve),
 		cmocka_unit_test(test_deliver_unreachable),
+		cmocka_unit_test(test_addr_public),
+		cmocka_unit_test(test_deliver_refuses_inside),
 	};
 	struct err e = ERR_INIT;
 

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/db.h"
@@ -418,6 +420,148 @@ static void test_group_commit(void **state)
 	}
 }
 
+/* ---- the background checkpointer (SQLite) ---- */
+
+#define CKPT_PAGES 16       /* the threshold under test */
+#define CKPT_BLOB 20000     /* bytes per row: about 6 WAL pages per transaction */
+
+static const char big_ins_sql[] = "INSERT INTO t_ckpt (data) VALUES (:data)";
+static const char big_count_sql[] = "SELECT COUNT(*) FROM t_ckpt";
+static const char page_size_sql[] = "PRAGMA page_size";
+
+static int64_t file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static void big_commit(struct db_conn *c, const unsigned char *blob)
+{
+	struct db_stmt *st;
+	struct err e = ERR_INIT;
+
+	assert_int_equal(db_begin(c, &e), 0);
+	assert_int_equal(db_prepare(c, &st, big_ins_sql, &e), 0);
+	db_bind_blob(st, ":data", blob, CKPT_BLOB);
+	if (db_exec(st, &e) < 0)
+		fail_msg("insert: %s", e.msg);
+	db_finalize(st);
+	assert_int_equal(db_commit(c, &e), 0);
+}
+
+/* Wait up to 10 s for path's size to be at most (below=1) or at least
+ * (below=0) n; the last size seen. */
+static int64_t wait_size(const char *path, int64_t n, int below)
+{
+	int64_t sz = file_size(path);
+
+	for (int i = 0; i < 1000 && (below ? sz > n : sz < n); i++) {
+		sleep_ms(10);
+		sz = file_size(path);
+	}
+	return sz;
+}
+
+static void test_checkpointer(void **state)
+{
+	struct db_options o = DB_OPTIONS_INIT;
+	struct db *ck;
+	struct db_conn *c, *r;
+	struct db_stmt *st, *pin;
+	struct err e = ERR_INIT;
+	unsigned char *blob = calloc(1, CKPT_BLOB);
+	char dbpath[128], walpath[160], u[192];
+	int64_t page, frame, bound, high = 0, sz, rows = 0;
+
+	(void)state;
+	if (sqlite_dir[0] == '\0') {
+		free(blob);
+		skip();
+	}
+	for (int i = 0; i < CKPT_BLOB; i++)
+		blob[i] = (unsigned char)(i * 31 + 7);
+	snprintf(dbpath, sizeof(dbpath), "%s/ckpt.db", sqlite_dir);
+	snprintf(walpath, sizeof(walpath), "%s-wal", dbpath);
+	snprintf(u, sizeof(u), "sqlite:%s", dbpath);
+	o.pool_size = 4;
+	o.checkpoint_pages = CKPT_PAGES;
+	assert_int_equal(db_open_opts(&ck, u, &o, &e), 0);
+	assert_int_equal(db_acquire(ck, &c, 1000, &e), 0);
+	assert_int_equal(db_exec_script(c, "CREATE TABLE t_ckpt (id INTEGER PRIMARY KEY,"
+					   " data BLOB NOT NULL);", &e), 0);
+	assert_int_equal(db_prepare(c, &st, page_size_sql, &e), 0);
+	assert_int_equal(db_step(st, &e), DB_ROW);
+	page = db_col_int64(st, 0);
+	db_finalize(st);
+	frame = page + 24;
+	/* past 4 x the threshold the thread catches up while writers wait
+	 * (here ~100 pages at most, measured); 64 x is where it truncates; and
+	 * room for commits made while a loaded machine does not run it */
+	bound = 32 + (64 * CKPT_PAGES + 1024) * frame;
+
+	/* 1. 1,000 commits of ~6 pages (~24 MB through the WAL): the WAL
+	 * stays bounded and the rows reach the database file */
+	for (int i = 0; i < 1000; i++) {
+		big_commit(c, blob);
+		rows++;
+		sz = file_size(walpath);
+		high = sz > high ? sz : high;
+	}
+	print_message("# checkpointer: %lld commits, WAL at most %lld bytes (bound %lld)\n",
+		      (long long)rows, (long long)high, (long long)bound);
+	assert_true(high > 0);
+	assert_true(high <= bound);
+	assert_true(rows * CKPT_BLOB > 2 * bound);  /* without checkpoints it would not fit */
+	sz = wait_size(dbpath, rows * CKPT_BLOB, 0);
+	assert_true(sz >= rows * CKPT_BLOB);
+
+	/* 2. a reader that keeps its snapshot pins the WAL: it grows past 64 x
+	 * the threshold (no checkpoint can reset it) ... */
+	assert_int_equal(db_acquire(ck, &r, 1000, &e), 0);
+	assert_int_equal(db_prepare(r, &pin, big_count_sql, &e), 0);
+	if (db_step(pin, &e) != DB_ROW)
+		fail_msg("read: %s", e.msg);
+	assert_int_equal(db_col_int64(pin, 0), rows);
+	for (int i = 0; i < 2000 && file_size(walpath) <= 64 * CKPT_PAGES * frame; i++) {
+		big_commit(c, blob);
+		rows++;
+	}
+	sz = file_size(walpath);
+	print_message("# checkpointer: a pinned WAL grew to %lld bytes\n", (long long)sz);
+	assert_true(sz > 64 * CKPT_PAGES * frame);
+	db_finalize(pin);
+	db_release(r);
+	/* ... and once the reader is gone, the next commit (after the retry
+	 * pause of a TRUNCATE that found the reader) has the WAL truncated */
+	sleep_ms(1100);
+	big_commit(c, blob);
+	rows++;
+	sz = wait_size(walpath, 8 * CKPT_PAGES * frame, 1);
+	print_message("# checkpointer: after the reader, the WAL is %lld bytes\n", (long long)sz);
+	assert_true(sz <= 8 * CKPT_PAGES * frame);
+	assert_int_equal(db_prepare(c, &st, big_count_sql, &e), 0);
+	assert_int_equal(db_step(st, &e), DB_ROW);
+	assert_int_equal(db_col_int64(st, 0), rows);
+	db_finalize(st);
+	db_release(c);
+	db_close(ck);
+	/* closing checkpoints and removes the WAL; the rows are in the file */
+	assert_int_equal(file_size(walpath), 0);
+	assert_true(file_size(dbpath) >= rows * CKPT_BLOB);
+	unlink(dbpath);
+	snprintf(u, sizeof(u), "%s-shm", dbpath);
+	unlink(u);
+	free(blob);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_migrations),
 		cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_group_commit),
+		cmocka_unit_test(test_checkpointer),
 	};
 	return cmocka_run_group_tests_name("db", tests, setup, teardown);
 }

@@ -2,7 +2,9 @@
 // POST /api/v1/auth/totp/setup gives the secret and its otpauth:// URI (shown as a QR code drawn
 // by ../qr.js, and as text); POST /api/v1/auth/totp/confirm with a code turns it on.  A login
 // restricted to enrollment (totp_enrollment_required) lands here and continues to the
-// dashboard once confirmed.
+// dashboard once confirmed.  A reporter account also sees its own reports (GET /api/v1/reports
+// answers a reporter with theirs alone: whether someone handles each, never the case) and
+// its approved and paid rewards.
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, session } from './api.js';
@@ -14,6 +16,8 @@ export async function accountView(main, r, me, done) {
   // a reporter account's own rewards (approved and paid only); other roles have none
   const mine = me.restricted || user.role !== 'reporter' ? null
     : await api('GET', '/api/v1/rewards/mine?limit=100').catch(() => null);
+  const reports = me.restricted || user.role !== 'reporter' ? null
+    : await api('GET', '/api/v1/reports?limit=100').catch(() => null);
   const box = h('div', { id: 'totp-box', 'aria-live': 'polite' });
   const msg = h('div', { 'aria-live': 'assertive' });
 
@@ -94,6 +98,13 @@ export async function accountView(main, r, me, done) {
           box.childNodes.length ? null : h('button', { type: 'button', class: 'primary', id: 'totp-start', text: t('totp.start'),
             onclick: (ev) => { ev.target.remove(); start(); } })],
       box, msg),
+    pwOnly || !reports ? null : h('section', { 'aria-labelledby': 'rep-mine-h' },
+      h('h2', { id: 'rep-mine-h', text: t('myrep.title') }),
+      reports.items.length ? table(t('myrep.title'), [t('report.id'), t('report.f_title'), t('report.f_product_name'), t('report.received'), t('myrep.state')],
+        reports.items.map((x) => [String(x.id), x.title || '—', x.product ? [x.product.name, x.product.model, x.product.version].filter(Boolean).join(' ') : '—',
+          timeEl(x.received_at), h('span', { dataset: { inCase: String(Boolean(x.in_case)) }, text: x.in_case ? t('myrep.handled') : t('myrep.waiting') })]), 'reports-mine')
+        : h('p', { text: t('myrep.none') }),
+      h('p', { class: 'hint', text: t('myrep.hint') })),
     pwOnly ? null : mine ? h('section', { 'aria-labelledby': 'rw-mine-h' },
       h('h2', { id: 'rw-mine-h', text: t('rw.mine') }),
       mine.items.length ? table(t('rw.mine'), [t('rw.case'), t('rw.amount'), t('rw.state'), t('rw.paid_at'), t('rw.reference')],

@@ -1,6 +1,7 @@
 // admin.js - administration (#/admin): users (list, add with a one-time password, disable or
 // enable, require two-factor login; users.admin) and the major-event blackout windows of
-// Art. 9(6) (list, add, record MPS consent; publish capability).
+// Art. 9(6) (list, add, record MPS consent; publish capability), and teams (list, add, add
+// a member; users.admin): a case assigned to a team is visible to its members (need-to-know).
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
 import { api } from './api.js';
@@ -96,10 +97,52 @@ async function blackoutSection(me, reload) {
     canPublish ? [h('h3', { text: t('admin.bo_add') }), form] : null, out);
 }
 
+async function teamsSection(me, reload) {
+  if (!(me.capabilities || []).includes('users.admin')) return null;
+  const [teams, users] = await Promise.all([api('GET', '/api/v1/teams'), api('GET', '/api/v1/users?limit=200')]);
+  const byId = new Map(users.items.map((u) => [u.id, u]));
+  const out = h('div', { id: 'teams-msg', 'aria-live': 'polite' });
+  const name = h('input', { id: 't-name', required: true, maxlength: 100 });
+  const form = h('form', { class: 'filters', id: 'team-create' }, field('t-name', t('team.name'), name),
+    h('button', { type: 'submit', text: t('team.add') }));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await api('POST', '/api/v1/teams', { name: name.value.trim() });
+      reload();
+    } catch (e) {
+      mount(out, errorBox(e));
+    }
+  });
+  const readers = users.items.filter((u) => !u.disabled && u.role !== 'reporter');
+  const member = (team) => {
+    const sel = h('select', { id: `t-user-${team.id}`, 'aria-label': t('team.member_for', { name: team.name }) },
+      readers.filter((u) => !(team.members || []).includes(u.id)).map((u) => h('option', { value: u.id, text: `${u.email} (${t(`urole.${u.role}`)})` })));
+    return h('span', { class: 'actions' }, sel, h('button', { type: 'button', class: 'small', dataset: { teamAdd: team.id }, text: t('team.add_member'),
+      onclick: async () => {
+        if (!sel.value) return;
+        try {
+          await api('POST', `/api/v1/teams/${team.id}/members`, { user_id: Number(sel.value) });
+          reload();
+        } catch (e) {
+          mount(out, errorBox(e));
+        }
+      } }));
+  };
+  return h('section', { 'aria-labelledby': 'adm-teams' },
+    h('h2', { id: 'adm-teams', text: t('team.teams') }),
+    h('p', { class: 'hint', text: t('team.hint') }),
+    teams.items.length ? table(t('team.teams'), ['#', t('team.name'), t('team.members'), t('dash.action')],
+      teams.items.map((x) => [String(x.id), x.name,
+        (x.members || []).map((id) => (byId.get(id) || { email: `#${id}` }).email).join(', ') || '—', member(x)]), 'teams')
+      : h('p', { text: t('dash.none') }),
+    h('h3', { text: t('team.add') }), form, out);
+}
+
 export async function adminView(main, r, me) {
   const reload = () => window.dispatchEvent(new HashChangeEvent('hashchange'));
-  const [users, blackouts] = await Promise.all([usersSection(me, reload), blackoutSection(me, reload)]);
-  mount(main, h('h1', { text: t('console.admin') }), users, blackouts);
+  const [users, blackouts, teams] = await Promise.all([usersSection(me, reload), blackoutSection(me, reload), teamsSection(me, reload)]);
+  mount(main, h('h1', { text: t('console.admin') }), users, teams, blackouts);
   main.dataset.ready = 'admin';
   return () => { delete main.dataset.ready; };
 }

@@ -13,7 +13,9 @@ import { advisoryView } from './advisory.js';
 import { accountView } from './account.js';
 import { auditView } from './audit.js';
 import { adminView } from './admin.js';
-import { productsView, impactView } from './products.js';
+import { productsView, impactView, vexView } from './products.js';
+import { partiesView } from './parties.js';
+import { exportView } from './exports.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('console-nav');
@@ -73,7 +75,8 @@ async function route() {
   }
   const views = { dashboard: dashboardView, cases: r.id ? caseView : casesView, score: scoreView,
     advisory: r.id ? advisoryView : null, account: accountView, audit: auditView, admin: adminView,
-    products: productsView, impact: impactView };
+    products: productsView, impact: impactView, parties: partiesView, vex: r.id ? vexView : null,
+    exports: r.id ? exportView : null };
   const view = views[r.name];
   if (!view) {
     mount(main, h('h1', { text: t('console.not_found') }));

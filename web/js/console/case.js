@@ -1,10 +1,12 @@
 // case.js - one case: its facts, clocks with countdowns, the transitions the server allows
 // (with what each still needs), the authority report preview, the timeline and the
-// notifications from the dossier.  GET /api/v1/cases/{id}, /dossier; POST /transitions.
+// notifications (sent from here, with their evidence), CRA reports, the team, exports
+// (share.js).  GET /api/v1/cases/{id}, /dossier; POST /transitions.
 import { h, mount } from '../dom.js';
 import { t, has, lang } from '../i18n.js';
 import { api } from './api.js';
 import { clockTitle, countdowns, errorBox, missingLabel, stateLabel, table, timeEl } from './util.js';
+import { notificationsSection, craSection, teamSection, exportsSection } from './share.js';
 
 function fact(label, value) {
   return [h('dt', { text: label }), h('dd', {}, value == null || value === '' ? '—' : value)];
@@ -14,13 +16,17 @@ function kindLabel(k) {
   return has(`event.${k}`) ? t(`event.${k}`) : k;
 }
 
-export async function caseView(main, r) {
+export async function caseView(main, r, me) {
   const id = Number(r.id);
-  const [c, dossier, advs, rewards] = await Promise.all([
+  const canWrite = ((me && me.capabilities) || []).includes('cases.write');
+  const [c, dossier, advs, rewards, suppliers, customers, teams] = await Promise.all([
     api('GET', `/api/v1/cases/${id}`),
     api('GET', `/api/v1/cases/${id}/dossier`).catch(() => null),
     api('GET', '/api/v1/advisories?limit=500').catch(() => ({ items: [] })),
     api('GET', `/api/v1/rewards?case=${id}&limit=100`).catch(() => null),
+    canWrite ? api('GET', '/api/v1/suppliers?limit=200').catch(() => ({ items: [] })) : { items: [] },
+    canWrite ? api('GET', '/api/v1/customers?limit=200').catch(() => ({ items: [] })) : { items: [] },
+    canWrite ? api('GET', '/api/v1/teams').catch(() => ({ items: [] })) : { items: [] },
   ]);
   const advisory = (advs.items || []).find((a) => a.case_id === id) || null;
   const cd = countdowns();
@@ -96,11 +102,10 @@ export async function caseView(main, r) {
         ev.reason ? ` — ${ev.reason}` : '',
         ev.detail && ev.detail.fields ? ` (${ev.detail.fields.join(', ')})` : '',
         h('span', { class: 'hint', text: ` ${ev.actor || ''}` }))))),
-    h('section', { 'aria-labelledby': 'case-notes' },
-      h('h2', { id: 'case-notes', text: t('case.notifications') }),
-      notes.length ? table(t('case.notifications'), [t('note.kind'), t('note.recipient'), t('note.status'), t('note.sent_at')],
-        notes.map((n) => [n.kind, n.recipient || n.email || '—', n.status + (n.code ? ` (${n.code})` : ''), timeEl(n.sent_at || n.created_at)]))
-        : h('p', { text: t('case.no_notifications') })));
+    notificationsSection(id, notes, suppliers.items || [], customers.items || [], canWrite),
+    canWrite ? craSection(id, { ...c, legal_review: c.legal_review || (dossier && dossier.legal_review) }, me) : null,
+    canWrite ? teamSection(id, c, teams.items || []) : null,
+    exportsSection(id, dossier ? dossier.exports || [] : [], canWrite));
   cd.tick();
   const timer = setInterval(() => cd.tick(), 1000);
   main.dataset.ready = 'case';

@@ -1,13 +1,13 @@
-// dashboard.js - clocks due and overdue with live countdowns (Asia/Shanghai), the intake
-// queue, and cases by phase.  GET /api/v1/clocks, /api/v1/reports, /api/v1/cases.
+// dashboard.js - clocks due, overdue and missed with live countdowns (Asia/Shanghai), the
+// intake queue (reports in no case yet), cases by phase and the two charts.
+// GET /api/v1/clocks, /api/v1/reports?in_case=false, /api/v1/stats (exact counts).
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
 import { api } from './api.js';
 import { clockTitle, countdowns, errorBox, table, timeEl } from './util.js';
-import { intakeChart, clockChart } from './charts.js';
+import { intakeChart, clockChart, DAYS } from './charts.js';
 
 export const PHASES = ['receipt', 'verification', 'handling', 'publication', 'tracking'];
-const PHASE_PAGE = 100;
 
 function caseLink(id) {
   return h('a', { href: `#/cases/${id}`, text: `#${id}` });
@@ -24,10 +24,11 @@ async function openCase(reportId, box) {
 
 export async function dashboardView(main) {
   const cd = countdowns();
-  const [pending, queue, ...phases] = await Promise.all([
+  const [pending, queue, stats, missed] = await Promise.all([
     api('GET', '/api/v1/clocks?state=pending&limit=50'),
-    api('GET', '/api/v1/reports?status=received&limit=20'),
-    ...PHASES.map((p) => api('GET', `/api/v1/cases?phase=${p}&limit=${PHASE_PAGE}`)),
+    api('GET', '/api/v1/reports?status=received&in_case=false&limit=20'),
+    api('GET', `/api/v1/stats?days=${DAYS}`),
+    api('GET', '/api/v1/clocks?state=missed&limit=20'),
   ]);
   const now = Date.now();
   const clockRows = (items) => items.map((c) => [
@@ -36,17 +37,13 @@ export async function dashboardView(main) {
   const overdue = pending.items.filter((c) => Date.parse(c.due_at) < now);
   const due = pending.items.filter((c) => Date.parse(c.due_at) >= now);
   const queueBox = h('div', { 'aria-live': 'polite' });
-  const missedBox = h('div', { 'aria-live': 'polite' });
-  const intakeBox = h('div', { id: 'intake-chart', 'aria-live': 'polite' }, h('p', { class: 'hint', text: t('console.loading') }));
-  const clockBox = h('div', { id: 'clock-chart', 'aria-live': 'polite' });
   const heads = [t('clock.case'), t('clock.obligation'), t('clock.due'), t('clock.left')];
 
   mount(main,
     h('h1', { text: t('console.dashboard') }),
     h('section', { class: 'cards', 'aria-label': t('dash.phases') },
-      PHASES.map((p, i) => {
-        const n = phases[i].items.length;
-        const count = phases[i].next_cursor ? `${n}+` : String(n);
+      PHASES.map((p) => {
+        const count = String(stats.cases.by_phase[p] || 0);
         return h('a', { class: 'card', href: `#/cases?phase=${p}`, dataset: { phase: p } },
           h('span', { class: 'card-n', text: count }),
           h('span', { class: 'card-l', text: t(`phase.${p}`) }));
@@ -61,11 +58,14 @@ export async function dashboardView(main) {
         due.length ? table(t('dash.due'), heads, clockRows(due), 'clocks') : h('p', { text: t('dash.none') }))),
     h('section', { 'aria-labelledby': 'dash-charts', class: 'grid2' },
       h('h2', { id: 'dash-charts', class: 'sr-only', text: t('chart.title') }),
-      h('div', {}, h('h3', { text: t('chart.intake_h') }), intakeBox),
-      h('div', {}, h('h3', { text: t('chart.clocks_h') }), clockBox)),
+      h('div', { id: 'intake-chart' }, h('h3', { text: t('chart.intake_h') }), intakeChart(stats)),
+      h('div', { id: 'clock-chart' }, h('h3', { text: t('chart.clocks_h') }), clockChart(stats))),
+    stats.need_to_know ? h('p', { class: 'hint', id: 'stats-scope', text: t('dash.need_to_know') }) : null,
     h('section', { 'aria-labelledby': 'dash-missed' },
       h('h2', { id: 'dash-missed', text: t('dash.missed') }),
-      missedBox),
+      missed.items.length ? table(t('dash.missed'), heads, clockRows(missed.items), 'clocks missed')
+        : h('p', { text: t('dash.none') }),
+      missed.next_cursor ? h('p', { class: 'hint', text: t('dash.missed_more', { n: missed.items.length }) }) : null),
     h('section', { 'aria-labelledby': 'dash-queue' },
       h('h2', { id: 'dash-queue', text: t('dash.queue') }),
       queueBox,
@@ -79,21 +79,5 @@ export async function dashboardView(main) {
   cd.tick();
   const timer = setInterval(() => cd.tick(), 1000);
   main.dataset.ready = 'dashboard';
-  // the charts come after the dashboard is usable: the intake chart at once, the clock chart
-  // (the slow missed-clock list again) on request
-  setTimeout(() => intakeChart(intakeBox).catch((e) => mount(intakeBox, errorBox(e))), 0);
-  mount(clockBox, h('button', { type: 'button', id: 'show-clock-chart', text: t('chart.show_clocks'), onclick: () => {
-    mount(clockBox, h('p', { class: 'hint', text: t('console.loading') }));
-    clockChart(clockBox).catch((e) => mount(clockBox, errorBox(e)));
-  } }));
-  // missed clocks are history, not the next thing to do, and the server's missed-clock list
-  // is by far its slowest (a scan of every clock): asked for only on request
-  mount(missedBox, h('button', { type: 'button', id: 'show-missed', text: t('dash.show_missed'), onclick: () => {
-    mount(missedBox, h('p', { class: 'hint', text: t('console.loading') }));
-    api('GET', '/api/v1/clocks?state=missed&limit=20').then((missed) => {
-      mount(missedBox, missed.items.length
-        ? table(t('dash.missed'), heads, clockRows(missed.items), 'clocks missed') : h('p', { text: t('dash.none') }));
-    }, (e) => mount(missedBox, errorBox(e)));
-  } }));
   return () => { clearInterval(timer); delete main.dataset.ready; };
 }

@@ -1,8 +1,11 @@
 // products.js - products and their versions (#/products, #/products/ID), SBOM upload per
 // version (CycloneDX or SPDX JSON, the file itself as the body), and the impact search
 // (#/impact: which product versions and customers a package or range touches).
+// VEX per product version (#/vex/ID?v=VERSION): the vulnerabilities matched to it, a
+// statement for each, the CycloneDX and CSAF VEX documents.
 // GET/POST /api/v1/products, GET /api/v1/products/{id},
-// POST /api/v1/products/{id}/versions/{version}/sbom, GET /api/v1/impact.
+// POST /api/v1/products/{id}/versions/{version}/sbom, GET /api/v1/impact,
+// GET /api/v1/products/{id}/versions/{version}/vulnerabilities, POST|GET .../vex.
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, apiUpload } from './api.js';
@@ -78,7 +81,9 @@ async function productView(main, r) {
     p.vendor ? h('p', { text: `${t('prod.vendor')}: ${p.vendor}` }) : null,
     (p.versions || []).length ? table(t('prod.versions'), [t('prod.version'), 'SBOM', t('prod.components'), t('prod.imported_at'), ''],
       p.versions.map((v) => [v.version, v.has_sbom ? t('prod.yes') : t('prod.no'), String(v.components ?? '—'), timeEl(v.sbom_imported_at),
-        v.has_sbom ? h('a', { href: `/api/v1/products/${id}/versions/${encodeURIComponent(v.version)}/sbom`, download: `${p.name}-${v.version}.cdx.json`, text: t('prod.download') }) : '—']), 'versions')
+        h('span', { class: 'actions' },
+          v.has_sbom ? h('a', { href: `/api/v1/products/${id}/versions/${encodeURIComponent(v.version)}/sbom`, download: `${p.name}-${v.version}.cdx.json`, text: t('prod.download') }) : null,
+          h('a', { href: `#/vex/${id}?v=${encodeURIComponent(v.version)}`, dataset: { vex: v.version }, text: t('vex.link') }))]), 'versions')
       : h('p', { text: t('prod.no_versions') }),
     h('h2', { text: t('prod.upload_h') }),
     h('p', { class: 'hint', text: t('prod.upload_hint') }),
@@ -120,5 +125,61 @@ export async function impactView(main, r) {
   mount(main, h('h1', { text: t('console.impact') }), h('p', { class: 'hint', text: t('impact.hint') }), form,
     h('div', { 'aria-live': 'polite' }, result));
   main.dataset.ready = 'impact';
+  return () => { delete main.dataset.ready; };
+}
+
+const VEX_STATUSES = ['under_investigation', 'affected', 'not_affected', 'fixed'];
+const VEX_JUSTIFICATIONS = ['code_not_present', 'code_not_reachable', 'requires_configuration', 'requires_dependency',
+  'requires_environment', 'protected_by_compiler', 'protected_at_runtime', 'protected_at_perimeter', 'protected_by_mitigating_control'];
+
+// One product version's VEX: each matched vulnerability with its statement and a form to
+// change it (a justification only and always with not_affected); the two export formats.
+export async function vexView(main, r, me) {
+  const id = Number(r.id);
+  const version = r.params.get('v') || '';
+  const base = `/api/v1/products/${id}/versions/${encodeURIComponent(version)}`;
+  const [p, res] = await Promise.all([api('GET', `/api/v1/products/${id}`), api('GET', `${base}/vulnerabilities`)]);
+  const canWrite = (me.capabilities || []).includes('cases.write');
+  const out = h('div', { id: 'vex-msg', 'aria-live': 'polite' });
+  const vulns = res.vulnerabilities || [];
+  const row = (v, i) => {
+    const st = h('select', { id: `vex-status-${i}`, 'aria-label': t('vex.status_for', { id: v.id }) },
+      VEX_STATUSES.map((x) => h('option', { value: x, text: t(`vex.${x}`), selected: v.vex && v.vex.status === x })));
+    const just = h('select', { id: `vex-just-${i}`, 'aria-label': t('vex.justification_for', { id: v.id }) },
+      VEX_JUSTIFICATIONS.map((x) => h('option', { value: x, text: x, selected: v.vex && v.vex.justification === x })));
+    const detail = h('input', { id: `vex-detail-${i}`, 'aria-label': t('vex.detail_for', { id: v.id }), maxlength: 10000 });
+    const sync = () => { just.disabled = st.value !== 'not_affected'; };
+    st.addEventListener('change', sync);
+    sync();
+    const save = h('button', { type: 'button', class: 'small', dataset: { vexSave: v.id }, text: t('vex.save'), onclick: async () => {
+      const body = { vulnerability: v.id, status: st.value };
+      if (st.value === 'not_affected') body.justification = just.value;
+      if (detail.value.trim()) body.detail = detail.value.trim();
+      try {
+        await api('POST', `${base}/vex`, body);
+        cell.textContent = t(`vex.${st.value}`);
+        mount(out, h('p', { class: 'ok', role: 'status', id: 'vex-saved', text: t('vex.saved', { id: v.id, s: t(`vex.${st.value}`) }) }));
+      } catch (e) {
+        mount(out, errorBox(e));
+      }
+    } });
+    const cell = h('span', { dataset: { vexState: v.id }, text: v.vex ? t(`vex.${v.vex.status}`) : t('vex.none') });
+    return [h('span', {}, h('strong', { text: v.id }), (v.aliases || []).length ? h('div', { class: 'hint', text: v.aliases.join(', ') }) : null),
+      v.summary || '—',
+      (v.components || []).map((c) => `${c.name}@${c.version || '?'}`).join(', ') || '—',
+      cell,
+      canWrite ? h('span', { class: 'actions' }, st, just, detail, save) : '—'];
+  };
+  mount(main,
+    h('p', {}, h('a', { href: `#/products/${id}`, text: `← ${[p.name, p.model].filter(Boolean).join(' ')}` })),
+    h('h1', { text: t('vex.title', { p: [p.name, p.model].filter(Boolean).join(' '), v: version }) }),
+    h('p', { class: 'hint', text: t('vex.hint') }),
+    h('p', { class: 'actions' },
+      h('a', { class: 'button', href: `${base}/vex?format=cyclonedx`, download: `${p.name}-${version}.vex.cdx.json`, text: t('vex.export_cdx') }),
+      h('a', { class: 'button', href: `${base}/vex?format=csaf`, download: `${p.name}-${version}.vex.csaf.json`, text: t('vex.export_csaf') })),
+    vulns.length ? table(t('vex.vulns'), [t('vex.vuln'), t('vex.summary'), t('prod.components'), t('vex.status'), t('dash.action')],
+      vulns.map(row), 'vex') : h('p', { text: t('vex.no_vulns') }),
+    out);
+  main.dataset.ready = 'vex';
   return () => { delete main.dataset.ready; };
 }

@@ -1,0 +1,108 @@
+/* fed_platform.h - the platform side of federation: filing (Art. 10), routing to providers
+ * (Art. 7 note) and the providers' status updates.
+ *
+ * A collection platform (role platform) keeps its filing data and sends
+ * each version to its hub as a "platform_filing" envelope; the hub keeps
+ * the newest filing of every platform peer and publishes the list
+ * (/registry, /registry.json).  The platform keeps a provider directory
+ * (which provider makes which products: glob patterns on the product name;
+ * a provider peer, or an e-mail address for providers not on vulnflow) and
+ * routes a received report to the product's provider: a "report_routed"
+ * envelope, or a mail through the configured SMTP relay.  The overseas
+ * guard (Art. 9(7), rmsv_9_7_overseas) applies: undisclosed details go
+ * abroad only to the product's provider (a directory entry whose patterns
+ * match the product); its evidence is kept with the routing.
+ *
+ * On a provider, a routed report is accepted with the envelope (one
+ * transaction: the envelope's federation leaf and a provider_routed_in row
+ * with the report sealed), then entered into intake as a received report
+ * (channel federation, its own leaf) by the platform worker, so a case can be
+ * made from it.  When that case's state changes, the worker sends a
+ * "status_update" envelope back; the platform records it on the routing
+ * and the researcher sees it by the receipt's status token.
+ *
+ * Envelope bodies are in docs/internals/federation.md.
+ */
+#ifndef VF_FED_PLATFORM_H
+#define VF_FED_PLATFORM_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct instance;
+struct intake;
+struct federation;
+struct actor;
+struct fed_platform;
+
+/* The inbox takes platform_filing (hub), report_routed (provider, operator)
+ * and status_update (platform) through fed_platform_types[] (fed_types.h). */
+
+/* ---- the worker (vulnflow serve) ---- */
+
+/* Start the thread that, on a provider, enters routed reports into intake
+ * and sends status updates when their cases change (every 500 ms).  On
+ * other roles it starts nothing (*out is still set).  f may be NULL (then
+ * nothing is started either). */
+int fed_platform_start(struct fed_platform **out, struct instance *in, struct intake *it,
+		       struct federation *f, struct err *e);
+void fed_platform_stop(struct fed_platform *p);
+/* One round of that work now (tests, the CLI): *entered reports entered,
+ * *sent status updates queued. */
+int fed_platform_run_once(struct instance *in, struct intake *it, struct federation *f,
+			  int *entered, int *sent, struct err *e);
+
+/* ---- filing (platform) and the registry (hub) ---- */
+
+/* Check a filing object (docs/api.md: name, url, icp_number, sponsor,
+ * responsible, contact, rules, ...): ERR_INVALID "invalid_filing" naming
+ * the member. */
+int fed_filing_check(const json_t *filing, struct err *e);
+/* Keep a new version of this platform's filing and send it to the hub
+ * (the one active peer of role hub).  ERR_CONFLICT "not_a_platform" on
+ * another role; ERR_INVALID "no_hub_peer" (nothing kept) without a hub.
+ * *out: {"version","filing","created_at","envelope":{...delivery state}}. */
+int fed_filing_put(struct instance *in, struct federation *f, const json_t *filing, int64_t user_id,
+		   json_t **out, struct err *e);
+/* The newest version as above; ERR_NOT_FOUND "no_filing". */
+int fed_filing_get(struct instance *in, struct federation *f, json_t **out, struct err *e);
+/* Hub: the filed platforms, {"platforms":[...],"count","generated_at"}; only
+ * public members (no ID numbers, phone numbers or e-mail addresses). */
+int fed_registry_json(struct instance *in, json_t **out, struct err *e);
+/* The same as a printable HTML page (lang "zh-CN" or "en"), a new string. */
+int fed_registry_html(struct instance *in, const char *lang, char **out, struct err *e);
+
+/* ---- the provider directory and routing (platform) ---- */
+
+struct fed_provider_input {
+	const char *name;	  /* the provider's name */
+	const json_t *patterns;	  /* array of 1-50 glob patterns on the product name */
+	const char *peer;	  /* a provider peer's key id (or 8+ leading digits), or NULL */
+	const char *email;	  /* fallback address, or NULL (one of peer, email) */
+	const char *jurisdiction; /* for e-mail providers: ISO 3166-1 alpha-2, or NULL */
+};
+
+int fed_provider_add(struct instance *in, const struct fed_provider_input *p, json_t **out,
+		     struct err *e);
+int fed_provider_list(struct instance *in, int all, json_t **out, struct err *e);
+int fed_provider_remove(struct instance *in, int64_t id, json_t **out, struct err *e);
+
+/* Route received report report_id to provider_id (0: the directory entry
+ * whose pattern matches the product name; ERR_NOT_FOUND "no_provider" if
+ * none).  The overseas guard refuses (ERR_CONFLICT "rmsv_9_7_overseas") a
+ * provider that is not in mainland China (or of unknown jurisdiction) and
+ * is not the product's provider.  Peers get a report_routed envelope;
+ * e-mail providers a mail (ERR_UNAVAILABLE if the relay refuses: nothing
+ * kept).  *out: the routing. */
+int fed_route_report(struct instance *in, struct intake *it, struct federation *f,
+		     const struct actor *a, int64_t report_id, int64_t provider_id, json_t **out,
+		     struct err *e);
+/* Routings of one report (0: the newest of all, at most limit). */
+int fed_routed_list(struct instance *in, int64_t report_id, int limit, json_t **out, struct err *e);
+/* For the receipt status lookup: add "providers" (what each provider the
+ * report was routed to last said) to o, a status object with "id". */
+int fed_routed_status_add(struct instance *in, json_t *o, struct err *e);
+
+#endif
