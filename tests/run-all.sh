@@ -42,16 +42,25 @@ fail() { failed=$((failed + 1)); failures+=("$1"); printf 'not ok - %s\n' "$1"; 
 
 # Add the counts of a runner's TAP or summary output (in file $2) under name $1.
 count_tap() {
-    local name=$1 out=$2 ok bad
-    ok=$(grep -cE '^ok [0-9]+' "$out")
-    bad=$(grep -cE '^not ok [0-9]+' "$out")
+    # a "# SKIP" line (cmocka writes "not ok N # SKIP") is neither passed nor failed
+    local name=$1 out=$2 ok bad skip
+    ok=$(grep -E '^ok [0-9]+' "$out" | grep -cvE '# SKIP')
+    bad=$(grep -E '^not ok [0-9]+' "$out" | grep -cvE '# SKIP')
+    skip=$(grep -cE '^(not )?ok [0-9]+ *(- [^#]*)?# SKIP' "$out")
     passed=$((passed + ok))
     failed=$((failed + bad))
     if [[ $bad -gt 0 ]]; then
         while IFS= read -r line; do failures+=("$name: ${line#not ok }"); done \
-            < <(grep -E '^not ok [0-9]+' "$out")
+            < <(grep -E '^not ok [0-9]+' "$out" | grep -vE '# SKIP')
+        # the lines after each failure say why
+        grep -A4 -E '^not ok [0-9]+' "$out" | grep -vE '# SKIP' | head -40
     fi
-    printf '%s: %d passed, %d failed\n' "$name" "$ok" "$bad"
+    if [[ $skip -gt 0 ]]; then
+        printf '%s: %d passed, %d failed, %d skipped (%s)\n' "$name" "$ok" "$bad" "$skip" \
+            "$(grep -E '# SKIP' "$out" | sed -E 's/.*# SKIP *//' | paste -sd, -)"
+    else
+        printf '%s: %d passed, %d failed\n' "$name" "$ok" "$bad"
+    fi
 }
 
 # Run a cmocka binary with TAP output; a crash or a sanitizer report fails it too.
