@@ -131,6 +131,16 @@ class Inst:
             c.close()
 
 
+def cpu_s(*procs):
+    """CPU seconds (user + system) used so far by these processes, all threads."""
+    t = 0
+    for p in procs:
+        with open(f"/proc/{p.pid}/stat") as f:
+            st = f.read().rsplit(")", 1)[1].split()
+        t += int(st[11]) + int(st[12])
+    return t / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(url, script, duration, conns, args):
     out = subprocess.run(["wrk", "-t2", f"-c{conns}", f"-d{duration}s", "-s", script, url,
                           "--", *args], capture_output=True, text=True)
@@ -180,10 +190,13 @@ def main():
             f.write(LUA_INBOX)
         log("baseline: wrk against the hub's inbox")
         before = hub.db("SELECT COUNT(*) FROM federation_inbox")[0]
+        c0 = cpu_s(hub.proc)
         t0 = time.time()
         wrk(hub.url, lua, a.duration, a.connections, [bodies, "2"])
         el = time.time() - t0
-        base_rate = (hub.db("SELECT COUNT(*) FROM federation_inbox")[0] - before) / el
+        base_n = hub.db("SELECT COUNT(*) FROM federation_inbox")[0] - before
+        base_rate = base_n / el
+        base_cpu = (cpu_s(hub.proc) - c0) / max(base_n, 1) * 1e6
         # baseline latency: one pre-signed envelope at a time
         lat_base = []
         c = http.client.HTTPConnection("127.0.0.1", hub.port, timeout=30)
@@ -209,6 +222,7 @@ def main():
         log("federation: wrk queues pings on the provider")
         sent0 = prov.db("SELECT COUNT(*) FROM federation_outbox")[0]
         hub0 = hub.db("SELECT COUNT(*) FROM federation_inbox")[0]
+        c0 = cpu_s(hub.proc, prov.proc)
         wrk(prov.url, lua2, a.duration, a.connections,
             [json.dumps({"peer": hub.key_id, "type": "ping", "body": {"bench": True}}),
              prov.token])
@@ -218,6 +232,7 @@ def main():
             if q == 0:
                 break
             time.sleep(0.5)
+        fed_cpu = cpu_s(hub.proc, prov.proc) - c0
         cnt, first, last, failed = prov.db(
             "SELECT COUNT(*), MIN(created_at), MAX(delivered_at),"
             " SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END) FROM federation_outbox"
@@ -226,6 +241,7 @@ def main():
                             f" AND id > {sent0}")[0]
         hub_new = hub.db("SELECT COUNT(*) FROM federation_inbox")[0] - hub0
         fed_rate = delivered / ((last - first) / 1e6) if delivered else 0.0
+        fed_cpu = fed_cpu / max(delivered, 1) * 1e6
         leaves_p = prov.db("SELECT COUNT(*) FROM tlog_leaves")[0]
         retried = prov.db("SELECT COUNT(*) FROM federation_outbox WHERE attempts > 1"
                           f" AND id > {sent0}")[0]
@@ -262,11 +278,14 @@ def main():
     print("| measurement | result | target |")
     print("|---|---|---|")
     print(f"| baseline: hub inbox alone, pre-signed envelopes (accepted/s) | {base_rate:,.0f} | |")
+    print(f"| baseline: hub CPU per accepted envelope (µs, all threads) | {base_cpu:,.0f} | |")
     print(f"| baseline: one envelope at a time, p50 / p99 (ms, client) | "
           f"{pct(lat_base, 50):.1f} / {pct(lat_base, 99):.1f} | |")
     print(f"| provider -> hub through the outbox (delivered/s) | {fed_rate:,.0f} "
           f"({delivered} delivered, {failed or 0} failed, {retried} retried; hub accepted "
           f"{hub_new}) | >= 2,000 {'met' if ok_rate else 'MISSED'} |")
+    print(f"| through the outbox: CPU per delivered envelope, both processes (µs) | "
+          f"{fed_cpu:,.0f} | |")
     print(f"| end-to-end latency unloaded, p50 / p99 (ms) | {pct(lat, 50):.1f} / "
           f"{pct(lat, 99):.1f} | p99 <= 50 {'met' if ok_lat else 'MISSED'} |")
     print(f"\n(provider log: {leaves_p} leaves; load average at the start {load0}, at the end "

@@ -98,12 +98,15 @@ int api_case_cra_report(struct req *r);
 int api_case_export_request(struct req *r);
 int api_export_approve(struct req *r);
 int api_export_get(struct req *r);
+int api_exports_list(struct req *r);
+int api_policies(struct req *r);
 int api_case_submission_get(struct req *r);
 extern const struct jv_field api_team_body[];
 extern const struct jv_field api_team_member_body[];
 int api_teams_create(struct req *r);
 int api_teams_list(struct req *r);
 int api_team_member_add(struct req *r);
+int api_team_member_remove(struct req *r);
 
 /* api_audit.c */
 int api_audit_list(struct req *r);
@@ -130,6 +133,8 @@ int api_suppliers_list(struct req *r);
 int api_suppliers_put(struct req *r);
 int api_customers_list(struct req *r);
 int api_customers_put(struct req *r);
+int api_suppliers_import(struct req *r);
+int api_customers_import(struct req *r);
 
 /* api_advisories.c */
 int api_advisories_import(struct req *r);

@@ -349,3 +349,41 @@ int api_team_member_add(struct req *r)
 {
 	return call_with_body(r, cases_team_add_member, 200);
 }
+
+int api_team_member_remove(struct req *r)
+{
+	struct case_actor a = actor_of(r);
+	struct err e = ERR_INIT;
+	char *end;
+	long long uid;
+
+	if (need_cases(r) < 0)
+		return -1;
+	uid = strtoll(r->path_token, &end, 10);
+	if (*end != '\0' || uid <= 0 || r->path_token[0] == '0') {
+		err_setn(&e, ERR_NOT_FOUND, "not_a_member", "no user \"%s\" in the team",
+			 r->path_token);
+		return req_fail(r, &e);
+	}
+	if (cases_team_remove_member(r->app->cases, &a, r->path_id, uid, &e) < 0)
+		return req_fail(r, &e);
+	r->status = 204;
+	return 0;
+}
+
+int api_exports_list(struct req *r)
+{
+	struct case_actor a = actor_of(r);
+	json_t *out;
+	int64_t limit, before;
+	struct err e = ERR_INIT;
+
+	if (need_cases(r) < 0)
+		return -1;
+	if (req_query_int(r, "limit", 1, 500, 50, &limit) < 0 ||
+	    req_query_int(r, "before", 1, INT64_MAX, 0, &before) < 0)
+		return -1;
+	if (cases_exports_list(r->app->cases, &a, before, (int)limit, &out, &e) < 0)
+		return req_fail(r, &e);
+	return req_json(r, 200, out);
+}

@@ -1,4 +1,6 @@
 /* api_parties.c - suppliers (upstream) and customers with their deployments (downstream). */
+#include <strings.h>
+
 #include "http/api.h"
 #include "http/server.h"
 #include "service/party.h"
@@ -98,4 +100,34 @@ int api_customers_list(struct req *r)
 int api_customers_put(struct req *r)
 {
 	return put(r, party_customer_put);
+}
+
+/* A CSV import (text/csv, the CLI's format): the report of every row. */
+static int import_csv(struct req *r, enum party_kind kind)
+{
+	struct actor a = req_actor(r);
+	const char *ct = req_header_in(r, "Content-Type");
+	json_t *out;
+	struct err e = ERR_INIT;
+
+	if (ct == NULL || strncasecmp(ct, "text/csv", 8) != 0 ||
+	    (ct[8] != '\0' && ct[8] != ';' && ct[8] != ' ')) {
+		err_set(&e, ERR_MEDIA_TYPE, "content type must be text/csv, not \"%s\"",
+			ct ? ct : "(none)");
+		return req_fail(r, &e);
+	}
+	if (party_import_csv(r->app->in->db, &a, kind, r->body.data ? r->body.data : "",
+			     r->body.len, &out, &e) < 0)
+		return req_fail(r, &e);
+	return req_json(r, 200, out);
+}
+
+int api_suppliers_import(struct req *r)
+{
+	return import_csv(r, PARTY_SUPPLIER);
+}
+
+int api_customers_import(struct req *r)
+{
+	return import_csv(r, PARTY_CUSTOMER);
 }

@@ -59,6 +59,7 @@ static int from_form(struct submission *s, const char *ct, const char *body, siz
 {
 	struct mime_limits ml = MIME_LIMITS_DEFAULT;
 	struct mime_form *f;
+	const char *credit;
 
 	ml.max_parts = lim->attachments_count_max + 32;
 	ml.max_part_size = lim->attachment_max > 200000 ? lim->attachment_max : 200000;
@@ -76,6 +77,12 @@ static int from_form(struct submission *s, const char *ct, const char *body, siz
 	s->r.reporter_email = form_get(f, "reporter_email", "reporter.email");
 	s->r.reporter_organization = form_get(f, "reporter_organization", "reporter.organization");
 	s->r.reporter_country = form_get(f, "reporter_country", "reporter.country");
+	credit = form_get(f, "reporter_credit", "reporter.credit");
+	if (credit != NULL && strcmp(credit, "on") != 0 && strcmp(credit, "true") != 0 &&
+	    strcmp(credit, "1") != 0)
+		return err_setn(e, ERR_INVALID, "invalid_field",
+				"\"reporter_credit\" must be \"on\", \"true\" or \"1\" (or absent)");
+	s->r.reporter_credit = credit != NULL;
 	s->pow = form_get(f, "pow", "pow");
 	s->atts = xcalloc(f->nfiles + 1, sizeof(*s->atts));
 	for (size_t i = 0; i < f->nfiles; i++) {

@@ -186,6 +186,14 @@ const struct route routes[] = {
 	{ R("POST", "/api/v1/exports/{id}/approve", api_export_approve, CAP_PUBLISH),
 	  .status = 200, .tag = "cases",
 	  .summary = "Approve an export (a coordinator other than the requester)" },
+	{ R("GET", "/api/v1/policies", api_policies, CAP_CASES_READ), .status = 200,
+	  .tag = "cases", .summary = "The obligation clock policies in force (rmsv.json, cra.json"
+	  " and override.json): trigger, duration, calendar, time zone, escalation points, source"
+	  " (coordinators, administrators and auditors)" },
+	{ R("GET", "/api/v1/exports", api_exports_list, CAP_CASES_READ), .status = 200,
+	  .tag = "cases", .query = "limit:1-500 (50);before:next_before of the previous page",
+	  .summary = "Exports across cases, newest first (coordinators, administrators and"
+	  " auditors: all; others: their own requests); no content" },
 	{ R("GET", "/api/v1/exports/{id}", api_export_get, CAP_CASES_READ), .status = 200,
 	  .tag = "cases", .summary = "An export: once approved, the case's details with a"
 	  " per-recipient watermark (audited)" },
@@ -196,6 +204,9 @@ const struct route routes[] = {
 	{ R("POST", "/api/v1/teams/{id}/members", api_team_member_add, CAP_USERS_ADMIN),
 	  .body = api_team_member_body, .status = 200, .tag = "cases",
 	  .summary = "Add a member to a team" },
+	{ R("DELETE", "/api/v1/teams/{id}/members/{token}", api_team_member_remove,
+	    CAP_USERS_ADMIN), .status = 204, .tag = "cases",
+	  .summary = "Remove a member (the user id) from a team (audited team.member_remove)" },
 	{ R("POST", "/api/v1/test/clock", api_test_clock, CAP_USERS_ADMIN),
 	  .body = api_test_clock_body, .status = 200, .tag = "operations",
 	  .summary = "Move this server's clock (only with test_clock = 1: scenario tests)" },
@@ -248,6 +259,14 @@ const struct route routes[] = {
 	{ R("POST", "/api/v1/customers", api_customers_put, CAP_CASES_WRITE),
 	  .body = api_customer_body, .status = 201, .tag = "parties",
 	  .summary = "Create (201) or update (200) a customer by name, with deployments" },
+	{ R("POST", "/api/v1/suppliers/import", api_suppliers_import, CAP_CASES_WRITE),
+	  .upload = 1, .status = 200, .tag = "parties",
+	  .summary = "Import suppliers from CSV (text/csv; the CLI's columns): rows, created,"
+	  " updated, packages, and errors [{line, message}] for the rows skipped" },
+	{ R("POST", "/api/v1/customers/import", api_customers_import, CAP_CASES_WRITE),
+	  .upload = 1, .status = 200, .tag = "parties",
+	  .summary = "Import customers from CSV (text/csv; the CLI's columns): rows, created,"
+	  " updated, deployments, and errors [{line, message}] for the rows skipped" },
 	{ R("POST", "/api/v1/vulnerabilities", api_advisories_import, CAP_CASES_WRITE), .upload = 1,
 	  .status = 201, .tag = "impact",
 	  .summary = "Import one OSV or CSAF 2.0 document (201 new, 200 updated or unchanged)" },

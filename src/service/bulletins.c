@@ -16,6 +16,7 @@
 #include "service/impact.h"
 #include "service/inventory.h"
 #include "service/instance.h"
+#include "service/intake.h"
 #include "service/pgp.h"
 #include "store/store_bulletin.h"
 #include "store/store_case.h"
@@ -400,10 +401,79 @@ static int check_severity(json_t *v, json_t **norm, struct err *e)
 	return 0;
 }
 
-static int check_credits(json_t *v, const struct case_actor *a, int64_t now, json_t **norm,
-			 struct err *e)
+/* Credits that name a report ({"report_id": N, "name"?, "organization"?}) take
+ * the reporter's own consent, given when they reported (reporter.credit), in
+ * place of the caller's assertion; name and organization default to the
+ * report's.  Reports are read (an audited read) before any transaction, so
+ * *out is body, or a copy with those credits filled in (owned by the caller).
+ * The report's case is kept (report_case_id) for check_credits. */
+static int resolve_report_credits(struct bulletins *bs, const struct case_actor *a,
+				  json_t *body, json_t **out, struct err *e)
 {
-	static const char *const keys[] = { "name", "organization", "consent", NULL };
+	json_t *credits = json_object_get(body, "credits"), *p;
+	size_t i;
+
+	*out = json_incref(body);
+	if (!json_is_array(credits))
+		return 0;
+	json_array_foreach(credits, i, p) {
+		json_t *rid = json_object_get(p, "report_id"), *rep = NULL, *who, *c;
+		const char *name, *org;
+
+		if (!json_is_object(p) || rid == NULL)
+			continue;
+		if (json_object_get(p, "consent") || json_object_get(p, "report_case_id"))
+			return err_setn(e, ERR_INVALID, "invalid_field",
+					"\"credits[%zu]\" names a report: the consent is the reporter's"
+					" own (reporter.credit), not given here", i);
+		if (!json_is_integer(rid) || json_integer_value(rid) <= 0)
+			return err_setn(e, ERR_INVALID, "invalid_field",
+					"\"credits[%zu].report_id\" must be a report id", i);
+		if (intake_report_get(cases_intake(bs->cs), &a->a, json_integer_value(rid), 0,
+				      &rep, e) < 0)
+			return e->code == ERR_NOT_FOUND
+				? err_setn(e, ERR_INVALID, "unknown_report",
+					   "\"credits[%zu].report_id\" names no report", i)
+				: -1;
+		who = json_object_get(rep, "reporter");
+		if (!json_is_true(json_object_get(who, "credit"))) {
+			json_decref(rep);
+			return err_setn(e, ERR_INVALID, "credit_consent_required",
+					"the reporter of report %lld did not agree to be credited"
+					" (reporter.credit)", (long long)json_integer_value(rid));
+		}
+		name = json_string_value(json_object_get(p, "name"));
+		org = json_string_value(json_object_get(p, "organization"));
+		if (name == NULL)
+			name = json_string_value(json_object_get(who, "name"));
+		if (org == NULL)
+			org = json_string_value(json_object_get(who, "organization"));
+		if (name == NULL && org == NULL) {
+			json_decref(rep);
+			return err_setn(e, ERR_INVALID, "invalid_field",
+					"\"credits[%zu]\": report %lld gives no name to credit",
+					i, (long long)json_integer_value(rid));
+		}
+		if (*out == body) {
+			json_decref(*out);
+			*out = json_deep_copy(body);
+		}
+		c = json_array_get(json_object_get(*out, "credits"), i);
+		json_object_set_new(c, "name", json_string(name ? name : org));
+		if (org != NULL)
+			json_object_set_new(c, "organization", json_string(org));
+		json_object_set_new(c, "consent", json_true());
+		json_object_set(c, "report_case_id", json_object_get(rep, "case_id"));
+		json_decref(rep);
+	}
+	return 0;
+}
+
+static int check_credits(json_t *v, const struct case_actor *a, int64_t case_id, int64_t now,
+			 json_t **norm, struct err *e)
+{
+	static const char *const keys[] = { "name", "organization", "consent", "report_id",
+					    "report_case_id", NULL };
 	size_t i;
 	json_t *p;
 
@@ -423,6 +493,10 @@ static int check_credits(json_t *v, const struct case_actor *a, int64_t now, jso
 			return err_setn(e, ERR_INVALID, "credit_consent_required",
 					"\"credits[%zu].consent\" must be true: a reporter is credited"
 					" only with their consent", i);
+		if (json_object_get(p, "report_id") &&
+		    json_integer_value(json_object_get(p, "report_case_id")) != case_id)
+			return err_setn(e, ERR_INVALID, "report_not_in_case",
+					"\"credits[%zu].report_id\" names a report of another case", i);
 	}
 	*norm = json_array();
 	json_array_foreach(v, i, p) {
@@ -430,8 +504,16 @@ static int check_credits(json_t *v, const struct case_actor *a, int64_t now, jso
 		char at[TIMEFMT_LEN];
 
 		time_format_utc(now, at);
-		json_object_set_new(c, "consent_asserted_by", json_integer(a->a.user_id));
-		json_object_set_new(c, "consent_asserted_by_name", json_string(actor_name(a)));
+		json_object_del(c, "report_case_id");
+		if (json_object_get(c, "report_id")) {
+			/* the reporter's own consent, given with the report */
+			json_object_set_new(c, "consent_source", json_string("report"));
+		} else {
+			json_object_set_new(c, "consent_source", json_string("asserted"));
+			json_object_set_new(c, "consent_asserted_by", json_integer(a->a.user_id));
+			json_object_set_new(c, "consent_asserted_by_name",
+					    json_string(actor_name(a)));
+		}
 		json_object_set_new(c, "consent_asserted_at", json_string(at));
 		json_array_append_new(*norm, c);
 	}
@@ -519,8 +601,9 @@ static int check_attachments(json_t *v, struct err *e)
 
 /* Apply the fields of body to content (see bulletins_patch()); *summary gets
  * the revision summary (borrowed from body) if given. */
-static int apply_body(json_t *content, json_t *body, const struct case_actor *a, int64_t now,
-		      int drafting, const char **summary, struct err *e)
+static int apply_body(json_t *content, json_t *body, const struct case_actor *a,
+		      int64_t case_id, int64_t now, int drafting, const char **summary,
+		      struct err *e)
 {
 	static const char *const keys[] = {
 		"title", "summary", "description", "remediation", "workarounds", "lang", "products",
@@ -570,7 +653,7 @@ static int apply_body(json_t *content, json_t *body, const struct case_actor *a,
 		}
 	}
 	if ((v = json_object_get(body, "credits"))) {
-		if (check_credits(v, a, now, &norm, e) < 0)
+		if (check_credits(v, a, case_id, now, &norm, e) < 0)
 			return -1;
 		json_object_set_new(content, "credits", norm);
 	}
@@ -1138,7 +1221,7 @@ static int draft_once(struct bulletins *bs, const struct case_actor *a, int64_t 
 	from_case(content, kase, vendor);
 	if (json_array_size(json_object_get(kase, "products")) > 0)
 		vex_apply(content, vex);
-	if (apply_body(content, body, a, now, 1, &summary, e) < 0)
+	if (apply_body(content, body, a, case_id, now, 1, &summary, e) < 0)
 		goto end;
 	if (!b.found) {
 		struct bulletin_row r = { 0 };
@@ -1202,15 +1285,25 @@ out:
 int bulletins_draft(struct bulletins *bs, const struct case_actor *a, int64_t case_id,
 		    json_t *body, json_t **out, int *created, struct err *e)
 {
+	json_t *b2;
+	int rc;
+
+	*out = NULL;
+	if (resolve_report_credits(bs, a, body, &b2, e) < 0) {
+		json_decref(b2);
+		return -1;
+	}
 	/* two new advisories drafted at once may pick the same number: the
 	 * unique ident refuses one, which tries again with the next number */
 	for (int attempt = 0;; attempt++) {
-		if (draft_once(bs, a, case_id, body, out, created, e) == 0)
-			return 0;
-		if (attempt == 3 || e->code != ERR_CONFLICT || strcmp(err_name(e), "conflict") != 0)
-			return -1;
+		rc = draft_once(bs, a, case_id, b2, out, created, e);
+		if (rc == 0 || attempt == 3 || e->code != ERR_CONFLICT ||
+		    strcmp(err_name(e), "conflict") != 0)
+			break;
 		err_clear(e);
 	}
+	json_decref(b2);
+	return rc;
 }
 
 int bulletins_patch(struct bulletins *bs, const struct case_actor *a, const char *ident,
@@ -1218,7 +1311,7 @@ int bulletins_patch(struct bulletins *bs, const struct case_actor *a, const char
 {
 	struct db_conn *c;
 	struct bl b;
-	json_t *content = NULL;
+	json_t *content = NULL, *body2 = NULL;
 	const char *summary;
 	int rc;
 
@@ -1226,15 +1319,24 @@ int bulletins_patch(struct bulletins *bs, const struct case_actor *a, const char
 	if (!json_is_object(body) || json_object_size(body) == 0)
 		return err_setn(e, ERR_INVALID, "invalid_body",
 				"the body must be a JSON object with the fields to change");
-	if (tx_begin(bs, &c, e) < 0)
+	if (resolve_report_credits(bs, a, body, &body2, e) < 0) {
+		json_decref(body2);
 		return -1;
+	}
+	body = body2;
+	if (tx_begin(bs, &c, e) < 0) {
+		json_decref(body2);
+		return -1;
+	}
 	rc = bl_load(c, a, ident, 1, &b, e);
-	if (rc < 0)
+	if (rc < 0) {
+		json_decref(body2);
 		return tx_end(c, rc, e);
+	}
 	rc = editable(&b, e);
 	if (rc == 0) {
 		content = json_deep_copy(b.content);
-		rc = apply_body(content, body, a, time_now_us(), 0, &summary, e);
+		rc = apply_body(content, body, a, b.case_id, time_now_us(), 0, &summary, e);
 	}
 	if (rc == 0) {
 		rc = new_revision(c, &b, content, a, summary, time_now_us(), e);
@@ -1243,6 +1345,7 @@ int bulletins_patch(struct bulletins *bs, const struct case_actor *a, const char
 	if (rc == 0)
 		rc = audit(c, a, "advisory.revise", &b, NULL, e);
 	json_decref(content);
+	json_decref(body2);
 	bl_free(&b);
 	rc = tx_end(c, rc, e);
 	if (rc == 0)

@@ -448,6 +448,31 @@ int cases_teams_list(struct cases *cs, const struct case_actor *a, json_t **out,
 	return 0;
 }
 
+int cases_team_remove_member(struct cases *cs, const struct case_actor *a, int64_t team_id,
+			     int64_t user_id, struct err *e)
+{
+	struct db_conn *c;
+	json_t *team = NULL;
+	int removed = 0, rc = -1;
+
+	if (may_admin(a, e) < 0)
+		return -1;
+	if (case_tx_begin(cs, &c, e) < 0)
+		return -1;
+	if (team_full(c, team_id, &team, e) == 0 &&
+	    store_team_member_remove(c, team_id, user_id, &removed, e) == 0) {
+		if (!removed)
+			err_setn(e, ERR_NOT_FOUND, "not_a_member",
+				 "user %lld is not a member of team %lld", (long long)user_id,
+				 (long long)team_id);
+		else if (audit_record(c, &a->a, "team.member_remove", "team", team_id,
+				      json_pack("{s:I}", "user_id", (json_int_t)user_id), e) == 0)
+			rc = 0;
+	}
+	json_decref(team);
+	return case_tx_end(c, rc, e);
+}
+
 /* ---- exports of undisclosed details (Art. 11) ---- */
 
 struct export_copy {
@@ -485,6 +510,40 @@ static json_t *export_json(const struct case_export_row *x)
 			 x->approved_by ? json_integer(x->approved_by) : json_null(), "approved_at",
 			 case_time_json(x->approved_at), "first_fetched_at",
 			 case_time_json(x->fetched_at));
+}
+
+static int export_item(void *arg, const struct case_export_row *x, struct err *e)
+{
+	(void)e;
+	json_array_append_new(arg, export_json(x));
+	return 0;
+}
+
+int cases_exports_list(struct cases *cs, const struct case_actor *a, int64_t before, int limit,
+		       json_t **out, struct err *e)
+{
+	json_t *arr = json_array(), *last;
+	struct db_conn *c;
+	int all = !a->a.user_id || role_has(a->role, CAP_PUBLISH) ||
+		  role_has(a->role, CAP_USERS_ADMIN) || role_has(a->role, CAP_AUDIT_READ);
+	int rc;
+
+	*out = NULL;
+	if (db_acquire(cs->in->db, &c, 5000, e) < 0) {
+		json_decref(arr);
+		return -1;
+	}
+	rc = store_exports_page(c, all ? 0 : a->a.user_id, before, limit, export_item, arr, e);
+	db_release(c);
+	if (rc < 0) {
+		json_decref(arr);
+		return -1;
+	}
+	last = json_array_get(arr, json_array_size(arr) - 1);
+	*out = json_pack("{s:o,s:o}", "items", arr, "next_before",
+			 (int)json_array_size(arr) == limit && last
+				 ? json_incref(json_object_get(last, "id")) : json_null());
+	return 0;
 }
 
 int cases_export_request(struct cases *cs, const struct case_actor *a, int64_t id, json_t *body,

@@ -69,6 +69,11 @@ int cases_open(struct cases **out, struct instance *in, struct intake *it, struc
 	return 0;
 }
 
+const struct clock_policy *cases_policy(const struct cases *cs)
+{
+	return cs->policy;
+}
+
 void cases_close(struct cases *cs)
 {
 	if (cs == NULL)
@@ -229,6 +234,11 @@ int case_has_upstream(const struct case_data *d)
 enum case_level case_actor_level(const struct case_actor *a)
 {
 	return case_level_for_role(a->role);
+}
+
+struct intake *cases_intake(struct cases *cs)
+{
+	return cs->it;
 }
 
 int cases_need_to_know(struct db_conn *c, const struct case_actor *a, int64_t assignee_id,

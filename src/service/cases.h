@@ -31,6 +31,7 @@ struct db_conn;
 struct instance;
 struct intake;
 struct cases;
+struct clock_policy;
 
 /* Who acts, with what role (the need-to-know and level checks use it). */
 struct case_actor {
@@ -46,8 +47,14 @@ struct case_actor {
 int cases_need_to_know(struct db_conn *c, const struct case_actor *a, int64_t assignee_id,
 		       int64_t team_id, struct err *e);
 
+/* The intake service the cases read reports through. */
+struct intake *cases_intake(struct cases *cs);
+
 int cases_open(struct cases **out, struct instance *in, struct intake *it, struct err *e);
 void cases_close(struct cases *cs);
+/* The obligation clock policies in force (built-in regimes merged with the organisation's
+ * override.json), owned by cs: read only (rules/clock.h). */
+const struct clock_policy *cases_policy(const struct cases *cs);
 
 /* POST /api/v1/cases: body {"report_ids":[...], "title", "role", "learned_at", ...any field
  * of cases_patch}; reports already in a case are ERR_CONFLICT "report_in_case". */
@@ -131,6 +138,10 @@ int cases_team_create(struct cases *cs, const struct case_actor *a, json_t *body
 int cases_team_add_member(struct cases *cs, const struct case_actor *a, int64_t team_id,
 			  json_t *body, json_t **out, struct err *e);
 int cases_teams_list(struct cases *cs, const struct case_actor *a, json_t **out, struct err *e);
+/* Remove user_id from the team (admins; audited "team.member_remove"); ERR_NOT_FOUND
+ * "not_a_member" if they are not one, or if there is no such team. */
+int cases_team_remove_member(struct cases *cs, const struct case_actor *a, int64_t team_id,
+			     int64_t user_id, struct err *e);
 
 /* Exports of undisclosed details (Art. 11): a request {"recipient":{"name","email",
  * "country","is_provider"},"reason"} is pending until a second coordinator (not the
@@ -143,6 +154,11 @@ int cases_export_approve(struct cases *cs, const struct case_actor *a, int64_t e
 			 json_t **out, struct err *e);
 int cases_export_get(struct cases *cs, const struct case_actor *a, int64_t export_id,
 		     json_t **out, struct err *e);
+/* Exports across cases, newest first, as {"items":[...],"next_before"}: every export for
+ * coordinators, administrators and auditors; one's own requests for everyone else.
+ * before: only ids below it (0: from the newest); limit: 1..500.  No content. */
+int cases_exports_list(struct cases *cs, const struct case_actor *a, int64_t before, int limit,
+		       json_t **out, struct err *e);
 
 /* The exact content frozen by submission `version` of the authority report, with
  * its hash and receipt-log leaf; ERR_NOT_FOUND if there is no such version. */

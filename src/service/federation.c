@@ -25,12 +25,34 @@
 #define ANSWER_MAX (256 * 1024)
 #define SKEW_US (300 * TIME_US_PER_S)     /* created_at may be this far in our future */
 #define DUE_BATCH 32
+#define KEY_COPIES 8                      /* copies of a key, to sign or verify in parallel */
+#define PEER_KEYS_MAX 64                  /* peer keys kept parsed */
+
+/* Copies of one key, each used by one thread at a time (a struct sign_key
+ * is for one thread at a time); a thread takes the next copy in turn, so up
+ * to KEY_COPIES threads sign or verify at once instead of queueing. */
+struct key_copies {
+	struct sign_key *k[KEY_COPIES];
+	pthread_mutex_t mu[KEY_COPIES];
+	atomic_uint next;
+};
+
+/* A peer's public key parsed once (by its key text, which names it: a cache
+ * entry never goes stale; whether the peer is still trusted is read from the
+ * database for every envelope). */
+struct peer_key {
+	char text[FED_KEY_TEXT_MAX];
+	char id[ENVELOPE_KEYID_LEN];
+	struct key_copies c;           /* k[i] parsed on first use */
+};
 
 struct federation {
 	struct instance *in;
 	struct intake *it;
-	struct sign_key *key;          /* our log key: signs envelopes and receipts */
-	pthread_mutex_t key_mu;        /* a sign_key is for one thread at a time */
+	struct key_copies key;         /* our log key: signs envelopes and receipts */
+	pthread_mutex_t pk_mu;         /* guards pkeys, npkeys */
+	struct peer_key *pkeys[PEER_KEYS_MAX];
+	size_t npkeys;
 	char key_id[ENVELOPE_KEYID_LEN];
 	struct fed_options o;
 	pthread_t *threads;
@@ -472,9 +494,11 @@ static int sign_envelope(struct federation *f, struct envelope *env, char **text
 	buf_init(&b, ENVELOPE_TEXT_MAX + 64);
 	rc = envelope_signing_input(env, &b, e);
 	if (rc == 0) {
-		pthread_mutex_lock(&f->key_mu);
-		rc = sign_message(f->key, b.data, b.len, sig, &sig_len, e);
-		pthread_mutex_unlock(&f->key_mu);
+		unsigned i = atomic_fetch_add(&f->key.next, 1) % KEY_COPIES;
+
+		pthread_mutex_lock(&f->key.mu[i]);
+		rc = sign_message(f->key.k[i], b.data, b.len, sig, &sig_len, e);
+		pthread_mutex_unlock(&f->key.mu[i]);
 	}
 	buf_release(&b);
 	if (rc < 0)
@@ -486,22 +510,83 @@ static int sign_envelope(struct federation *f, struct envelope *env, char **text
 	return 0;
 }
 
-static int verify_envelope(const struct envelope *env, const char *key_text, struct err *e)
+/* The parsed copies of a peer's key text to *out (NULL when the cache is
+ * full); -1 if the text does not parse. */
+static int peer_key_get(struct federation *f, const char *key_text, struct peer_key **out,
+			struct err *e)
 {
-	struct sign_key *k;
+	struct peer_key *pk = NULL;
+
+	pthread_mutex_lock(&f->pk_mu);
+	for (size_t i = 0; i < f->npkeys && pk == NULL; i++)
+		if (strcmp(f->pkeys[i]->text, key_text) == 0)
+			pk = f->pkeys[i];
+	if (pk == NULL && f->npkeys < PEER_KEYS_MAX) {
+		struct sign_key *k;
+		char id[ENVELOPE_KEYID_LEN];
+
+		if (key_load(key_text, &k, id, e) < 0) {
+			pthread_mutex_unlock(&f->pk_mu);
+			return -1;
+		}
+		pk = xcalloc(1, sizeof(*pk));
+		snprintf(pk->text, sizeof(pk->text), "%s", key_text);
+		memcpy(pk->id, id, sizeof(id));
+		pk->c.k[0] = k;
+		for (int i = 0; i < KEY_COPIES; i++)
+			pthread_mutex_init(&pk->c.mu[i], NULL);
+		f->pkeys[f->npkeys++] = pk;
+	}
+	pthread_mutex_unlock(&f->pk_mu);
+	*out = pk;
+	return 0;
+}
+
+static int verify_with(struct sign_key *k, const char *id, const struct envelope *env,
+		       const struct buf *b, struct err *e)
+{
+	if (strcmp(id, env->from) != 0)
+		return -1;
+	return sign_verify(k, b->data, b->len, env->signature, env->signature_len, e);
+}
+
+static int verify_envelope(struct federation *f, const struct envelope *env,
+			   const char *key_text, struct err *e)
+{
+	struct peer_key *pk;
+	struct sign_key *k = NULL;
 	char id[ENVELOPE_KEYID_LEN];
 	struct buf b;
 	int rc;
 
-	if (key_load(key_text, &k, id, e) < 0)
-		return -1;
 	buf_init(&b, ENVELOPE_TEXT_MAX + 64);
 	rc = envelope_signing_input(env, &b, e);
-	if (rc == 0 && (strcmp(id, env->from) != 0 ||
-			sign_verify(k, b.data, b.len, env->signature, env->signature_len, e) < 0))
+	if (rc < 0)
+		goto out;
+	if (peer_key_get(f, key_text, &pk, e) < 0) {
+		rc = -1;       /* the key text does not parse */
+		goto out;
+	}
+	if (pk != NULL) {
+		unsigned i = atomic_fetch_add(&pk->c.next, 1) % KEY_COPIES;
+
+		pthread_mutex_lock(&pk->c.mu[i]);
+		if (pk->c.k[i] == NULL)
+			rc = key_load(key_text, &pk->c.k[i], id, e);
+		if (rc == 0)
+			rc = verify_with(pk->c.k[i], pk->id, env, &b, e);
+		pthread_mutex_unlock(&pk->c.mu[i]);
+	} else if (key_load(key_text, &k, id, e) < 0) {
+		rc = -1;
+		goto out;
+	} else {
+		rc = verify_with(k, id, env, &b, e);
+	}
+	if (rc < 0)
 		rc = err_setn(e, ERR_UNAUTHENTICATED, "bad_signature",
 			      "the signature of envelope \"%s\" does not verify with the key of "
 			      "peer \"%.16s...\"", env->id, env->from);
+out:
 	buf_release(&b);
 	sign_key_free(k);
 	return rc;
@@ -711,7 +796,7 @@ static int check_receipt(struct federation *f, const struct fed_out_row *r, cons
 		struct fed_peer_row p;
 
 		if (find_peer(f, r->peer_key_id, NULL, &p, e) == 0 &&
-		    verify_envelope(rc_env, p.public_key, e) == 0) {
+		    verify_envelope(f, rc_env, p.public_key, e) == 0) {
 			const char *eid = json_string_value(json_object_get(b, "envelope_id"));
 			const char *sha = json_string_value(json_object_get(b, "envelope_sha256"));
 			json_t *leaf = json_object_get(b, "leaf_index");
@@ -1101,10 +1186,14 @@ int federation_start(struct federation **out, struct instance *in, struct intake
 		f->o.backoff_max_ms = 300000;
 	if (f->o.max_attempts == 0)
 		f->o.max_attempts = 30;
-	pthread_mutex_init(&f->key_mu, NULL);
+	pthread_mutex_init(&f->pk_mu, NULL);
 	pthread_mutex_init(&f->mu, NULL);
-	if (load_private(in->cfg.dir, &f->key, e) < 0 ||
-	    key_text_of(f->key, text, f->key_id, e) < 0)
+	for (int i = 0; i < KEY_COPIES; i++)
+		pthread_mutex_init(&f->key.mu[i], NULL);
+	for (int i = 0; i < KEY_COPIES; i++)
+		if (load_private(in->cfg.dir, &f->key.k[i], e) < 0)
+			goto fail;
+	if (key_text_of(f->key.k[0], text, f->key_id, e) < 0)
 		goto fail;
 	if (f->o.workers != (unsigned)-1) {
 		pthread_once(&curl_once, curl_setup);
@@ -1149,13 +1238,23 @@ void federation_stop(struct federation *f)
 	for (unsigned i = 0; i < f->nthreads; i++)
 		pthread_join(f->threads[i], NULL);
 	free(f->threads);
-	sign_key_free(f->key);
+	for (int i = 0; i < KEY_COPIES; i++) {
+		sign_key_free(f->key.k[i]);
+		pthread_mutex_destroy(&f->key.mu[i]);
+	}
+	for (size_t i = 0; i < f->npkeys; i++) {
+		for (int j = 0; j < KEY_COPIES; j++) {
+			sign_key_free(f->pkeys[i]->c.k[j]);
+			pthread_mutex_destroy(&f->pkeys[i]->c.mu[j]);
+		}
+		free(f->pkeys[i]);
+	}
 	for (unsigned i = 0; f->wake != NULL && i < f->o.workers; i++)
 		pthread_cond_destroy(&f->wake[i]);
 	free(f->wake);
 	free(f->kicks);
 	pthread_mutex_destroy(&f->mu);
-	pthread_mutex_destroy(&f->key_mu);
+	pthread_mutex_destroy(&f->pk_mu);
 	free(f);
 }
 
@@ -1741,7 +1840,7 @@ int federation_inbox_async(struct federation *f, const char *client, const char 
 				 "\"%.16s...\" is not a peer of this instance", op->env->from);
 		goto refused;
 	}
-	if (verify_envelope(op->env, op->peer.public_key, &why) < 0)
+	if (verify_envelope(f, op->env, op->peer.public_key, &why) < 0)
 		goto refused;
 	/* the canonical wire form names it, whatever whitespace it came with */
 	if (envelope_text(op->env, &op->text, &tlen, &why) < 0)

@@ -520,6 +520,8 @@ static int report_job(struct intake *it, enum intake_channel ch, const struct in
 	set_opt(reporter, "email", r->reporter_email);
 	set_opt(reporter, "organization", r->reporter_organization);
 	set_opt(reporter, "country", r->reporter_country);
+	if (r->reporter_credit)         /* absent: no consent to be credited */
+		json_object_set_new(reporter, "credit", json_true());
 	json_object_set_new(p, "reporter", reporter);
 	if (r->raw != NULL) {
 		char h[HASH_HEX_LEN];

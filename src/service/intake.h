@@ -73,6 +73,8 @@ struct intake_report {
 	const char *reporter_email;
 	const char *reporter_organization;
 	const char *reporter_country;  /* ISO 3166-1 alpha-2 */
+	int reporter_credit;           /* 1: the reporter agrees to be credited by name in
+					* a published advisory (reporter.credit, Art. 9) */
 	const struct intake_attachment *attachments;
 	size_t nattachments;
 	/* What arrived, byte for byte, for the channels that have one message

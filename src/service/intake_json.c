@@ -43,7 +43,8 @@ int intake_parse_json(struct intake_parsed **out, const char *body, size_t len, 
 	static const char *const top[] = { "title", "description", "language", "product",
 					   "reporter", "attachments", "pow", NULL };
 	static const char *const product[] = { "name", "model", "version", NULL };
-	static const char *const reporter[] = { "name", "email", "organization", "country", NULL };
+	static const char *const reporter[] = { "name", "email", "organization", "country",
+						"credit", NULL };
 	static const char *const att[] = { "filename", "content_type", "data", NULL };
 	json_error_t je;
 	json_t *o, *p, *rep, *atts;
@@ -82,6 +83,12 @@ int intake_parse_json(struct intake_parsed **out, const char *body, size_t len, 
 			    &s->report.reporter_organization, e) < 0 ||
 		    get_str(rep, "country", "reporter.country", &s->report.reporter_country, e) < 0)
 			return -1;
+		if (json_object_get(rep, "credit") != NULL) {
+			if (!json_is_boolean(json_object_get(rep, "credit")))
+				return err_setn(e, ERR_INVALID, "invalid_field",
+						"\"reporter.credit\" must be true or false");
+			s->report.reporter_credit = json_is_true(json_object_get(rep, "credit"));
+		}
 	}
 	atts = json_object_get(o, "attachments");
 	if (atts == NULL || json_is_null(atts))

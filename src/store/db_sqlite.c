@@ -43,6 +43,8 @@ struct db_bshared {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int frames;                 /* WAL size a commit reported; 0 = nothing to do */
+	atomic_int last;            /* WAL size the last commit reported */
+	atomic_int added;           /* pages committed since the thread was last woken */
 	int stop;
 	struct timespec truncate_after;  /* CLOCK_MONOTONIC: no TRUNCATE before */
 };
@@ -199,21 +201,22 @@ static int sq_open(struct db_bconn **out, const char *path, struct err *e)
  * checkpoint) can come later; SQLite's automatic checkpoint does it inside
  * the commit that takes the WAL past 1000 pages, on the caller's thread.
  * Here the pool's connections have it off, and their WAL hook wakes this
- * thread instead, which runs a PASSIVE checkpoint: it copies what no reader
- * still needs and waits for nobody, and the next writer starts the WAL over
- * once all of it is copied and no reader uses it.
+ * thread instead (for each N pages committed, once the WAL has N), which
+ * runs a PASSIVE checkpoint: it copies what no reader still needs and waits
+ * for nobody, and the next writer starts the WAL over once all of it is
+ * copied and no reader uses it.
  *
  * Two things can keep it from starting over.  A writer that keeps
  * committing: the WAL starts over only in a write transaction that began
  * after all of it was copied, and such a writer has begun its next one
  * before the copy of its last ends.  So past CKPT_CATCHUP_FACTOR times the
  * threshold, the thread copies the rest while this process's writers wait
- * for their turn (only what came since the pass before, a short wait).  And readers whose
- * snapshots always overlap: past CKPT_TRUNCATE_FACTOR times the threshold it
- * runs a TRUNCATE checkpoint, which waits up to CKPT_TRUNCATE_WAIT_MS for
- * them (writers of this process waiting too) and empties the file; if they
- * are still there, it tries again CKPT_TRUNCATE_RETRY_MS later at the
- * earliest. */
+ * for their turn (only what came since the pass before, a short wait).
+ * And readers whose snapshots always overlap: past CKPT_TRUNCATE_FACTOR
+ * times the threshold it runs a TRUNCATE checkpoint, which waits up to
+ * CKPT_TRUNCATE_WAIT_MS for them (writers of this process waiting too) and
+ * empties the file; if they are still there, it tries again
+ * CKPT_TRUNCATE_RETRY_MS later at the earliest. */
 
 static void mono_after_ms(struct timespec *t, long ms)
 {
@@ -284,15 +287,21 @@ static void *ckpt_main(void *arg)
 }
 
 /* Called by SQLite on the committing thread after each commit, with the
- * WAL's size in pages. */
+ * WAL's size in pages.  The thread is woken for each N pages added since
+ * its last pass, not for each commit: a pass costs two fsyncs. */
 static int ckpt_wal_hook(void *arg, sqlite3 *h, const char *dbname, int pages)
 {
 	struct db_bshared *s = arg;
+	int prev = atomic_exchange(&s->last, pages);
+	/* a smaller WAL started over: all of it is new */
+	int added = atomic_fetch_add(&s->added, pages >= prev ? pages - prev : pages) +
+		    (pages >= prev ? pages - prev : pages);
 
 	(void)h;
 	(void)dbname;
-	if (pages < s->pages)
+	if (pages < s->pages || added < s->pages)
 		return SQLITE_OK;
+	atomic_store(&s->added, 0);
 	pthread_mutex_lock(&s->mu);
 	s->frames = pages;
 	pthread_cond_signal(&s->cv);

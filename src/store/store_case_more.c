@@ -12,6 +12,8 @@ static const char member_has_sql[] =
 	"SELECT 1 FROM team_members WHERE team_id = :team AND user_id = :user";
 static const char member_add_sql[] =
 	"INSERT INTO team_members (team_id, user_id, added_at) VALUES (:team, :user, :at)";
+static const char member_remove_sql[] =
+	"DELETE FROM team_members WHERE team_id = :team AND user_id = :user";
 static const char members_sql[] =
 	"SELECT user_id FROM team_members WHERE team_id = :team ORDER BY user_id";
 
@@ -30,6 +32,10 @@ static const char export_fetched_sql[] =
 	"UPDATE case_exports SET fetched_at = :at WHERE id = :id AND fetched_at IS NULL";
 static const char exports_sql[] =
 	"SELECT " EXPORT_COLS " FROM case_exports WHERE case_id = :case ORDER BY id";
+static const char exports_page_sql[] =
+	"SELECT " EXPORT_COLS " FROM case_exports WHERE (CAST(:by AS BIGINT) = 0 OR"
+	" requested_by = :by) AND (CAST(:before AS BIGINT) = 0 OR id < :before)"
+	" ORDER BY id DESC LIMIT :limit";
 
 static int64_t col_int(struct db_stmt *st, int i)
 {
@@ -150,6 +156,25 @@ int store_team_member_add(struct db_conn *c, int64_t team_id, int64_t user_id, i
 	return 0;
 }
 
+int store_team_member_remove(struct db_conn *c, int64_t team_id, int64_t user_id, int *removed,
+			     struct err *e)
+{
+	struct db_stmt *st;
+
+	*removed = 0;
+	if (db_prepare(c, &st, member_remove_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":team", team_id);
+	db_bind_int64(st, ":user", user_id);
+	if (db_exec(st, e) < 0) {
+		db_finalize(st);
+		return -1;
+	}
+	*removed = db_changes(st) > 0;
+	db_finalize(st);
+	return 0;
+}
+
 int store_team_members(struct db_conn *c, int64_t team_id,
 		       int (*fn)(void *arg, int64_t user_id, struct err *e), void *arg,
 		       struct err *e)
@@ -245,6 +270,20 @@ int store_exports(struct db_conn *c, int64_t case_id,
 	if (db_prepare(c, &st, exports_sql, e) < 0)
 		return -1;
 	db_bind_int64(st, ":case", case_id);
+	return each_export(st, 0, fn, arg, e);
+}
+
+int store_exports_page(struct db_conn *c, int64_t requested_by, int64_t before, int limit,
+		       int (*fn)(void *arg, const struct case_export_row *x, struct err *e),
+		       void *arg, struct err *e)
+{
+	struct db_stmt *st;
+
+	if (db_prepare(c, &st, exports_page_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":by", requested_by);
+	db_bind_int64(st, ":before", before);
+	db_bind_int64(st, ":limit", limit);
 	return each_export(st, 0, fn, arg, e);
 }
 

@@ -34,6 +34,9 @@ int store_team_member_add(struct db_conn *c, int64_t team_id, int64_t user_id, i
 int store_team_members(struct db_conn *c, int64_t team_id,
 		       int (*fn)(void *arg, int64_t user_id, struct err *e), void *arg,
 		       struct err *e);
+/* Remove a member (*removed = 0 if they were not one). */
+int store_team_member_remove(struct db_conn *c, int64_t team_id, int64_t user_id, int *removed,
+			     struct err *e);
 /* Whether user_id is a member of team_id. */
 int store_team_has_member(struct db_conn *c, int64_t team_id, int64_t user_id, int *yes,
 			  struct err *e);
@@ -65,5 +68,10 @@ int store_export_fetched(struct db_conn *c, int64_t id, int64_t at, struct err *
 int store_exports(struct db_conn *c, int64_t case_id,
 		  int (*fn)(void *arg, const struct case_export_row *x, struct err *e), void *arg,
 		  struct err *e);
+/* Exports across cases, newest first: only those requested by requested_by (0: all),
+ * with id < before (0: from the newest), at most limit. */
+int store_exports_page(struct db_conn *c, int64_t requested_by, int64_t before, int limit,
+		       int (*fn)(void *arg, const struct case_export_row *x, struct err *e),
+		       void *arg, struct err *e);
 
 #endif

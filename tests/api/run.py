@@ -2441,6 +2441,7 @@ def test_intake_report_receipt(ctx):
         {"filename": "poc.sh", "content_type": "text/x-shellscript",
          "data": base64.b64encode("curl 'http://192.168.1.1/cgi-bin/diag?ip=1;id'\n".encode()
                                   ).decode()}])
+    body["reporter"]["credit"] = True      # consents to be credited in the advisory
     before = _tree_size(ctx)
     r = _submit(ctx, body)
     rc, en = _check_receipt(ctx, r, "api", "POST /api/v1/reports (zh-CN, 2 files)")
@@ -2598,6 +2599,8 @@ def test_intake_validation_errors(ctx):
          "invalid_field", "reporter.email"),
         ("e-mail with two @", with_(**{"reporter.email": "a@b@c.cn"}), None, 422,
          "invalid_field", "reporter.email"),
+        ("credit not a boolean", with_(**{"reporter.credit": "yes"}), None, 422,
+         "invalid_field", "reporter.credit"),
         ("unknown field", with_(severity="critical"), None, 422, "unknown_field", "severity"),
         ("unknown product field", with_(**{"product.vendor": "X"}), None, 422,
          "unknown_field", "product.vendor"),
@@ -4027,6 +4030,142 @@ def test_cli_sbom_import_export_and_rematch(ctx):
     p = ctx.cli("impact", "rematch", "--dir", ctx.dir, "--json")
     eq(json.loads(p.stdout)["matches"], before, "a full rematch finds the same matches")
     check(before > 0, "the instance has matches by now")
+
+
+# ================================================================ console additions (issue 8, ui4)
+
+
+def test_policies_list(ctx):
+    r = expect(ctx.api("GET", "/api/v1/policies", token=ctx.role_account("auditor")["token"]), 200)
+    items = r.json["items"]
+    eq([x["id"] for x in items],
+       ["rmsv.verify", "rmsv.upstream_notice", "rmsv.authority_report", "rmsv.downstream_notice",
+        "rmsv.operator_fix", "cra.early_warning", "cra.notification", "cra.final_report"],
+       "the obligations in force, in load order")
+    ar = items[2]
+    eq({k: ar[k] for k in ("regime", "trigger", "duration", "duration_seconds", "calendar",
+                           "time_zone", "utc_offset_seconds", "escalate_at", "satisfied_by",
+                           "conditions", "durations_by_grade", "source", "overridden")},
+       {"regime": "rmsv", "trigger": "learned", "duration": "PT48H", "duration_seconds": 172800,
+        "calendar": "natural", "time_zone": "Asia/Shanghai", "utc_offset_seconds": 28800,
+        "escalate_at": [0.5, 0.8, 1.0], "satisfied_by": ["authority_report.submitted"],
+        "conditions": ["role=provider"], "durations_by_grade": None,
+        "source": "policies/rmsv.json",
+        "overridden": False}, "rmsv.authority_report as loaded")
+    fix = items[4]
+    eq((fix["duration"], fix["durations_by_grade"]),
+       ("P7D", {"low": "P90D", "medium": "P30D", "high": "P15D", "critical": "P7D"}),
+       "rmsv.operator_fix: per grade, ungraded counted as critical")
+    eq((items[5]["trigger"], items[5]["duration"], items[5]["conditions"], items[7]["duration"]),
+       ("exploitation_learned", "PT24H", ["actively_exploited", "role=provider"], "P14D"), "the CRA clocks")
+    eq(items[1]["conditions"], ["upstream_component"], "rmsv.upstream_notice's condition")
+    expect(ctx.api("GET", "/api/v1/policies", token=ctx.admin_token), 200, what="an admin")
+    expect(ctx.api("GET", "/api/v1/policies", token=ctx.role_account("coordinator")["token"]),
+           200, what="a coordinator")
+    expect(ctx.api("GET", "/api/v1/policies", token=ctx.role_account("analyst")["token"]), 403,
+           "forbidden", what="an analyst reads the policies")
+    expect(ctx.api("GET", "/api/v1/policies", token=ctx.role_account("reporter")["token"]), 403,
+           what="a reporter reads the policies")
+    expect(ctx.api("GET", "/api/v1/policies"), 401, what="no login")
+
+
+def test_exports_list_across_cases(ctx):
+    coord = ctx.role_account("coordinator")["token"]
+    analyst = ctx.role_account("analyst")
+    ids = []
+    for i in range(3):
+        c = expect(ctx.api("POST", "/api/v1/cases", {"title": unique(f"export list {i}")},
+                           token=coord), 201, what="a case")
+        cid = c.json["id"]
+        if i == 2:
+            expect(ctx.api("PATCH", f"/api/v1/cases/{cid}", {"assignee_id": analyst["id"]},
+                           token=coord), 200, what="assign case 3 to the analyst")
+        who = analyst["token"] if i == 2 else coord
+        x = expect(ctx.api("POST", f"/api/v1/cases/{cid}/exports",
+                           {"recipient": {"name": f"联络人 {i}", "country": "CN"},
+                            "reason": f"reason {i}"}, token=who), 201, what=f"export {i}")
+        ids.append((x.json["id"], cid))
+    r = expect(ctx.api("GET", "/api/v1/exports?limit=2", token=ctx.role_account("auditor")["token"]),
+               200)
+    eq([(x["id"], x["case_id"], x["status"], x["reason"]) for x in r.json["items"]],
+       [(ids[2][0], ids[2][1], "pending", "reason 2"), (ids[1][0], ids[1][1], "pending", "reason 1")],
+       "the auditor's first page: newest first, every requester")
+    eq(r.json["next_before"], ids[1][0], "next_before is the last id of a full page")
+    check("text" not in r.json["items"][0] and "watermark" not in r.json["items"][0],
+          f"the list carries no content: {r.text[:300]}")
+    r = expect(ctx.api("GET", f"/api/v1/exports?limit=2&before={ids[1][0]}",
+                       token=ctx.admin_token), 200)
+    eq(r.json["items"][0]["id"], ids[0][0], "the next page starts below next_before")
+    r = expect(ctx.api("GET", "/api/v1/exports?limit=500", token=analyst["token"]), 200)
+    eq(sorted({x["requested_by"] for x in r.json["items"]}), [analyst["id"]],
+       "an analyst lists only their own requests")
+    eq(ids[2][0] in [x["id"] for x in r.json["items"]], True, "the analyst's request is listed")
+    expect(ctx.api("GET", "/api/v1/exports?limit=0", token=coord), 422, what="limit 0")
+    expect(ctx.api("GET", "/api/v1/exports", token=ctx.role_account("reporter")["token"]), 403,
+           what="a reporter lists exports")
+
+
+def test_team_member_remove(ctx):
+    admin = ctx.admin_token
+    analyst = ctx.role_account("analyst")
+    t = expect(ctx.api("POST", "/api/v1/teams", {"name": unique("team-rm")}, token=admin), 201)
+    tid = t.json["id"]
+    r = expect(ctx.api("POST", f"/api/v1/teams/{tid}/members", {"user_id": analyst["id"]},
+                       token=admin), 200)
+    eq(r.json["members"], [analyst["id"]], "the analyst is a member")
+    expect(ctx.api("DELETE", f"/api/v1/teams/{tid}/members/{analyst['id']}",
+                   token=ctx.role_account("coordinator")["token"]), 403,
+           what="a coordinator removes a member")
+    r = expect(ctx.api("DELETE", f"/api/v1/teams/{tid}/members/{analyst['id']}", token=admin), 204)
+    eq(r.body, b"", "204 has no body")
+    teams = expect(ctx.api("GET", "/api/v1/teams", token=admin), 200).json["items"]
+    eq([x["members"] for x in teams if x["id"] == tid], [[]], "the team has no members left")
+    expect(ctx.api("DELETE", f"/api/v1/teams/{tid}/members/{analyst['id']}", token=admin), 404,
+           "not_a_member", what="removing again")
+    expect(ctx.api("DELETE", f"/api/v1/teams/999999/members/{analyst['id']}", token=admin), 404,
+           what="no such team")
+    expect(ctx.api("DELETE", f"/api/v1/teams/{tid}/members/abc", token=admin), 404,
+           "not_a_member", what="a user that is not an id")
+    a = expect(ctx.api("GET", "/api/v1/audit?action=team.member_remove&limit=1", token=admin), 200)
+    ev = a.json["items"][0]
+    eq((ev["object_type"], str(ev["object_id"]), ev["detail"]),
+       ("team", str(tid), {"user_id": analyst["id"]}), "the removal is audited")
+
+
+def test_parties_csv_import(ctx):
+    analyst = ctx.role_account("analyst")["token"]
+    name = unique("CSV供应商")
+    csv = ("name,jurisdiction,contact_name,contact_email,contact_phone,packages\r\n"
+           f"{name},CN,张三,zhang@example.cn,,pkg:npm/csv-left-pad pkg:npm/csv-right-pad\r\n"
+           ",CN,nobody,,,\r\n"
+           f"{name},CN,李四,li@example.cn,,pkg:npm/csv-center\r\n").encode()
+    r = expect(ctx.api("POST", "/api/v1/suppliers/import", raw=csv, content_type="text/csv",
+                       token=analyst), 200)
+    eq({k: r.json[k] for k in ("rows", "created", "updated", "packages")},
+       {"rows": 3, "created": 1, "updated": 0, "packages": 3}, "the supplier import report")
+    eq([x["line"] for x in r.json["errors"]], [3], "the row without a name is reported by line")
+    lst = expect(ctx.api("GET", "/api/v1/suppliers?limit=500", token=analyst), 200).json["items"]
+    got = [x for x in lst if x["name"] == name]
+    eq(len(got), 1, "one supplier from two rows")
+    eq(sorted(c["email"] for c in got[0]["contacts"]), ["li@example.cn", "zhang@example.cn"],
+       "both rows' contacts")
+    pid = _product(ctx, name=unique("csvprod"), model="M1")
+    prod = expect(ctx.api("GET", f"/api/v1/products/{pid}", token=analyst), 200).json
+    cname = unique("CSV客户")
+    csv = ("customer,jurisdiction,contact_name,contact_email,contact_phone,product,model,version\n"
+           f"{cname},CN,王五,wang@example.cn,,{prod['name']},M1,3.1\n"
+           f"{cname},CN,,,,no-such-product,X,1\n").encode()
+    r = expect(ctx.api("POST", "/api/v1/customers/import", raw=csv,
+                       content_type="text/csv; charset=utf-8", token=analyst), 200)
+    eq({k: r.json[k] for k in ("rows", "created", "deployments")},
+       {"rows": 2, "created": 1, "deployments": 1}, "the customer import report")
+    eq([x["line"] for x in r.json["errors"]], [3], "the unknown product's row is reported")
+    expect(ctx.api("POST", "/api/v1/suppliers/import", raw=csv, content_type="application/json",
+                   token=analyst), 415, what="not text/csv")
+    expect(ctx.api("POST", "/api/v1/suppliers/import", raw=b"x,y\n1,2\n", content_type="text/csv",
+                   token=analyst), 422, what="no name column")
+    expect(ctx.api("POST", "/api/v1/customers/import", raw=csv, content_type="text/csv",
+                   token=ctx.role_account("auditor")["token"]), 403, what="an auditor imports")
 
 
 def test_zz_shutdown_clean(ctx):

@@ -915,9 +915,68 @@ def sc_concurrency(h):
         h.unpublished.discard(aid)
 
 
+def sc_report_credits(h):
+    """Credits naming a report take the reporter's own consent, given when they reported."""
+    t = h.t
+
+    def report(credit):
+        rep = {"name": "张伟", "organization": "某安全实验室", "email": f"zw-{RUN}@example.cn",
+               "country": "CN"}
+        if credit is not None:
+            rep["credit"] = credit
+        r = h.api("POST", "/api/v1/reports", {
+            "title": f"诊断页面命令注入 {RUN}-{secrets.token_hex(2)}",
+            "description": "ping 参数未过滤，拼接进系统调用。", "language": "zh-CN",
+            "product": {"name": "智能路由器", "model": "AX-3000", "version": "1.2.7"},
+            "reporter": rep}, who=None)
+        t.status(r, 201, name="report received", need=True)
+        return r.json["receipt"]["id"]
+
+    yes, no, plain = report(True), report(False), report(None)
+    r = h.api("GET", f"/api/v1/reports/{yes}", who="coordinator")
+    t.ok(r.status == 200 and r.json["reporter"].get("credit") is True,
+         "the report keeps the reporter's consent (reporter.credit)", r.text[:300])
+    r = h.api("GET", f"/api/v1/reports/{no}", who="coordinator")
+    t.ok(r.status == 200 and "credit" not in r.json["reporter"],
+         "credit false is stored as no consent", r.text[:300])
+    r = h.api("POST", "/api/v1/cases", {"report_ids": [yes, no, plain]}, who="coordinator")
+    t.status(r, 201, name="one case from the three reports", need=True)
+    cid = r.json["id"]
+    r = h.api("PATCH", f"/api/v1/cases/{cid}", {
+        "cvss_vector": CVSS31, "gbt_vector": GBT_HIGH, "workarounds": "关闭诊断页面。",
+        "products": [{"name": "智能路由器", "model": "AX-3000", "versions": ["1.2.7"]}]},
+        who="coordinator")
+    t.status(r, 200, name="case assessed", need=True)
+    aid = h.draft(cid)["id"]
+    for rid, code, why in ((no, "credit_consent_required", "a reporter who said no"),
+                           (plain, "credit_consent_required", "a reporter who was silent")):
+        r = h.api("PATCH", f"/api/v1/advisories/{aid}", {"credits": [{"report_id": rid}]},
+                  who="coordinator")
+        t.status(r, 422, code, f"crediting {why} is 422 {code}")
+    r = h.api("PATCH", f"/api/v1/advisories/{aid}",
+              {"credits": [{"report_id": no, "consent": True}]}, who="coordinator")
+    t.status(r, 422, "invalid_field", "staff cannot assert consent for a report's reporter")
+    other = report(True)
+    r = h.api("PATCH", f"/api/v1/advisories/{aid}", {"credits": [{"report_id": other}]},
+              who="coordinator")
+    t.status(r, 422, "report_not_in_case", "a report of no case (or another) is 422")
+    r = h.api("PATCH", f"/api/v1/advisories/{aid}", {"credits": [{"report_id": 99999999}]},
+              who="coordinator")
+    t.status(r, 422, "unknown_report", "an unknown report is 422 unknown_report")
+    r = h.api("PATCH", f"/api/v1/advisories/{aid}", {"credits": [{"report_id": yes}]},
+              who="coordinator")
+    t.status(r, 200, name="crediting the reporter who agreed", need=True)
+    c = r.json["credits"][0]
+    t.eq((c.get("name"), c.get("organization"), c.get("report_id"), c.get("consent_source")),
+         ("张伟", "某安全实验室", yes, "report"),
+         "the credit takes the report's name and organization, and the report's consent")
+    t.ok("consent_asserted_by" not in c, "no member of staff is recorded as asserting it", c)
+
+
 SCENARIOS = [("fields", sc_fields), ("vex", sc_vex), ("gate_table", sc_gate_table), ("findings", sc_findings),
              ("approvals", sc_approvals), ("schedule", sc_schedule), ("blackout", sc_blackout),
-             ("cli", sc_cli), ("concurrency", sc_concurrency), ("visibility", sc_visibility)]
+             ("cli", sc_cli), ("concurrency", sc_concurrency), ("visibility", sc_visibility),
+             ("report_credits", sc_report_credits)]
 
 
 def main():

@@ -47,6 +47,10 @@
 //              fetched with its watermark; VEX for a product version (an imported OSV record)
 //   reporter   a reporter account's report gets a reward; the reporter's console shows only
 //              the account with the approved reward and their own reports (handled or not)
+//   more       imported vulnerability data (an OSV record uploaded, listed, its detail with the
+//              product version it affects), exports across cases, the clock policies (an
+//              analyst refused), the keys, suppliers imported from CSV (a bad row reported by
+//              line), a team member removed with the keyboard (audited); each at 1280 and 390 px
 //   layout     every page at 1280 and 390 px wide: nothing wider than the window; every
 //              control of each console view has a label
 // Screenshots go to a temporary directory (printed) or --screenshots DIR.  No CSP report and
@@ -148,6 +152,9 @@ async function startServer() {
     cli('user', 'add', '--dir', inst, '--email', users[who].email, '--role', role, '--name', name, ...extra,
       '--password-stdin', '--json');
   }
+  // the organisation's OpenPGP key (the keys screen shows its fingerprint)
+  state.pgpFpr = (/fingerprint:\s*([0-9A-F]{40,64})/.exec(cli('pgp', 'init', '--dir', inst, '--name', '智联 PSIRT',
+    '--email', `psirt-${RUN}@psirt.example.cn`)) || [])[1];
   server = spawn(args.binary, ['serve', '--dir', inst, '--listen', '127.0.0.1:0', '--set', 'test_clock=1',
     '--set', 'intake_rate_limit=0', '--set', 'access_log=0',
     // the CSAF feed and documents name their publisher's namespace from public_url
@@ -245,9 +252,10 @@ async function newPage(opts = {}) {
     // the console's logged-out probe (GET /api/v1/auth/session) is an expected 401
     // and so are the API's refusals the scenarios provoke and check (409 gate_refused, 422 a wrong code)
     // (404: the public page of an advisory that is not published)
-    // (403: the requester of an export trying to approve it, on the export's page)
+    // (403: the requester of an export trying to approve it, on the export's page; an
+    // analyst refused the clock policies)
     if (m.type() === 'error' && !/status of (401|409|422)/.test(m.text()) &&
-        !(/status of 403/.test(m.text()) && /#\/exports\//.test(page.url())) &&
+        !(/status of 403/.test(m.text()) && /#\/(exports\/|policies)/.test(page.url())) &&
         !(/status of 404/.test(m.text()) && /\/advisories\/VF-/.test(page.url()))) pageProblems.push(`${page.url()}: console error: ${m.text()}`);
   });
   page.on('pageerror', (e) => pageProblems.push(`${page.url()}: script error: ${e.message}`));
@@ -372,6 +380,7 @@ async function scenarioNoJs() {
   const page = await newPage({ js: false });
   await page.goto(`${base}/report`);
   await fillReport(page, ZH.title);
+  await page.check('#reporter_credit');   // agrees to be credited in the advisory
   await shot(page, 'report-form-1280');
   await Promise.all([page.waitForURL(/\/receipt\/vfr_/), page.click('#submit')]);
   tap.ok(/\/receipt\/vfr_[A-Za-z0-9_-]+$/.test(page.url()), 'the form without script lands on /receipt/{token}', page.url());
@@ -505,6 +514,9 @@ async function scenarioAnalyst() {
       `the report sent ${how} has its Chinese text`, JSON.stringify(rep).slice(0, 400));
     tap.ok(Array.isArray(rep.attachments) && rep.attachments.length === 1 && rep.attachments[0].size > 0,
       `and its attachment`, JSON.stringify(rep.attachments));
+    const credit = rep.reporter && rep.reporter.credit;
+    tap.eq(credit === true, how === 'without script',
+      `the consent to be credited arrived only where it was ticked (${how})`);
   }
 
   // open a case from the report (POST /api/v1/cases), then transition it
@@ -1277,6 +1289,142 @@ async function scenarioReporter() {
   await page.context().close();
 }
 
+// ui4: the screens issue 8 still lacked.  Imported vulnerability data (an OSV record uploaded
+// in the browser, the list, the detail with the product version it affects), exports across
+// cases, the clock policies in force (and an analyst refused them), the keys, a CSV import of
+// suppliers with its report per row, and a team member removed with the keyboard (audited);
+// each new screen fits 1280 and 390 px and labels every control.
+async function scenarioMore() {
+  const page = await newPage();
+  await consoleLogin(page, users.coordinator, '#/vulns');
+  await page.waitForSelector('main[data-ready=vulns]');
+  const vid = `GHSA-ui4-${RUN}`;
+  const osv = { schema_version: '1.6.0', id: vid, modified: '2026-02-03T04:05:06Z', published: '2026-02-01T00:00:00Z',
+    aliases: [`CVE-2098-${RUN.slice(0, 4)}`], summary: 'Command injection in lodash template (ui4)',
+    affected: [{ package: { ecosystem: 'npm', name: 'lodash' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '4.0.0' }, { fixed: '4.17.21' }] }] }] };
+  await page.setInputFiles('#vu-file', { name: `${vid}.json`, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(osv)) });
+  await page.click('#vu-form button[type=submit]');
+  await page.waitForSelector('#vu-done');
+  const done = await page.textContent('#vu-done');
+  tap.ok(done.includes(vid) && done.includes('新导入') && /1 个范围/.test(done), 'an OSV record is uploaded in the browser: new, one range', done);
+  await page.waitForSelector(`table.vulns >> text=${vid}`);
+  const row = page.locator('table.vulns tbody tr', { hasText: vid });
+  tap.ok((await row.textContent()).includes(osv.summary) && (await row.textContent()).includes(osv.aliases[0]), 'the list shows its summary and alias');
+  tap.ok(/^2026-02-03 12:05:06$/.test((await row.locator('time').first().textContent()).trim()) &&
+    (await row.locator('time').first().getAttribute('title')) === '2026-02-03 04:05:06 UTC', 'its time in Asia/Shanghai, UTC on hover');
+  await shot(page, 'vulns-1280');
+  await row.locator('a').first().click();
+  await page.waitForSelector('main[data-ready=vuln]');
+  tap.eq((await page.textContent('#vu-title')).trim(), vid, 'the detail page opens');
+  tap.ok((await page.textContent('table.ranges')).includes('pkg:npm/lodash') && (await page.textContent('table.ranges')).includes('4.17.21'),
+    'with the package range and the fixed version');
+  const aff = await page.textContent('table.affected');
+  tap.ok(aff.includes(`ZL-R300-${RUN}`) && aff.includes('2.1.7'), 'and the product version it affects (the console scenario\'s SBOM)', aff);
+  state.vulnHash = new URL(page.url()).hash;
+  await shot(page, 'vuln-1280');
+
+  // exports across cases: the one the share scenario approved
+  await page.goto(`${base}/console?lang=zh-CN#/exports`);
+  await page.waitForSelector('main[data-ready=exports]');
+  if (state.exportHash) {
+    const xid = state.exportHash.split('/').pop();
+    const xr = page.locator('table.exports-all tbody tr', { hasText: `导出 #${xid}` });
+    tap.eq(await xr.count(), 1, 'the exports list has the share scenario\'s export');
+    tap.eq(await xr.locator('[data-status]').getAttribute('data-status'), 'approved', 'approved, as the second coordinator left it');
+    tap.ok((await xr.textContent()).includes('报送国家漏洞库补充材料'), 'with its reason');
+  }
+  await shot(page, 'exports-1280');
+
+  // the clock policies in force
+  await page.goto(`${base}/console?lang=zh-CN#/policies`);
+  await page.waitForSelector('main[data-ready=policies]');
+  tap.eq(await page.locator('table.policies tbody tr').count(), 8, 'eight clocks: five of the Provisions, three of the CRA');
+  const ar = await page.locator('table.policies tbody tr', { hasText: 'rmsv.authority_report' }).textContent();
+  tap.ok(ar.includes('PT48H') && ar.includes('learned') && ar.includes('Asia/Shanghai') && ar.includes('50% · 80% · 100%') && ar.includes('policies/rmsv.json'),
+    'rmsv.authority_report: 48 h from learning, Asia/Shanghai, escalation points, its source', ar);
+  const fix = await page.locator('table.policies tbody tr', { hasText: 'rmsv.operator_fix' }).textContent();
+  tap.ok(/超危 P7D.*高危 P15D.*中危 P30D.*低危 P90D/.test(fix), 'rmsv.operator_fix: a duration per grade', fix);
+  await shot(page, 'policies-1280');
+
+  // the keys
+  await page.goto(`${base}/console?lang=zh-CN#/keys`);
+  await page.waitForSelector('main[data-ready=keys]');
+  const sth = await (await page.request.get(`${base}/api/v1/log/sth`)).json();
+  const fed = await (await page.request.get(`${base}/api/v1/federation/key`)).json();
+  tap.eq((await page.textContent('#k-log-id')).trim(), sth.log_id, 'the receipt log id');
+  tap.eq((await page.textContent('#k-sig-alg')).trim(), sth.sig_alg, 'its signature algorithm');
+  tap.eq((await page.textContent('#k-fed-id')).trim(), fed.key_id, 'the federation key id');
+  tap.eq((await page.textContent('#k-pgp-fpr')).trim(), state.pgpFpr, 'the OpenPGP key\'s fingerprint, as `vulnflow pgp init` printed it');
+  tap.ok(/docs\/operations\.md/.test(await page.textContent('#k-rotate')), 'how to rotate names the operations guide');
+  await shot(page, 'keys-1280');
+
+  // suppliers from CSV, a bad row reported by its line
+  await page.goto(`${base}/console?lang=zh-CN#/parties`);
+  await page.waitForSelector('main[data-ready=parties]');
+  const csv = `name,jurisdiction,contact_name,contact_email,contact_phone,packages\r\n` +
+    `CSV 模组厂 ${RUN},CN,陈工,csv-${RUN}@module.example.cn,,pkg:generic/openssl\r\n` +
+    `,CN,无名,,,\r\n` +
+    `CSV Flash Vendor ${RUN},TW,Lin,,,pkg:generic/u-boot pkg:generic/mtd-utils\r\n`;
+  await page.selectOption('#imp-kind', 'suppliers');
+  await page.setInputFiles('#imp-file', { name: 'suppliers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.click('#imp-form button[type=submit]');
+  await page.waitForSelector('#imp-done');
+  tap.eq((await page.textContent('#imp-done')).trim(), '3 行：新建 2，更新 0，新认领软件包 3 个', 'the import report: rows, created, package claims');
+  tap.eq(await page.textContent('table.import-errors thead th'), '行', 'the report\'s line column');
+  tap.ok((await page.textContent('table.import-errors')).includes('第 3 行'), 'the nameless row is reported by its line');
+  await shot(page, 'parties-import-1280');
+  const sups = await (await page.request.get(`${base}/api/v1/suppliers?limit=500`)).json();
+  const tw = (sups.items || []).find((x) => x.name === `CSV Flash Vendor ${RUN}`);
+  tap.ok(tw && tw.jurisdiction === 'TW' && (tw.packages || []).length === 2, 'the supplier is stored with its packages', JSON.stringify(tw));
+
+  // the analyst (need-to-know, no publish) is refused the policies; the link is hidden
+  if (state.consolePage) {
+    const ap = state.consolePage;
+    await ap.goto(`${base}/console?lang=zh-CN#/policies`);
+    await ap.waitForSelector('main[data-ready=policies]');
+    tap.ok(await ap.isVisible('#pol-forbidden'), 'an analyst is refused the policies, with a message');
+    tap.ok(await ap.isHidden('nav a[data-route=policies]'), 'and has no link to them');
+  }
+
+  // an administrator removes a team member, with the keyboard
+  const adm = await newPage();
+  await consoleLogin(adm, users.admin2, '#/admin');
+  await adm.waitForSelector('main[data-ready=admin]');
+  const a2 = await apiSession(users.admin2.email, users.admin2.password);
+  const team = await a2.call('POST', '/api/v1/teams', { name: `移除测试 ${RUN}` });
+  const ulist = await a2.call('GET', '/api/v1/users?limit=200');
+  const c2 = ulist.json.items.find((u) => u.email === users.coordinator2.email);
+  await a2.call('POST', `/api/v1/teams/${team.json.id}/members`, { user_id: c2.id });
+  await adm.reload();
+  await adm.waitForSelector('main[data-ready=admin]');
+  const btn = adm.locator(`button[data-team-remove="${team.json.id}"][data-user="${c2.id}"]`);
+  tap.eq(await btn.getAttribute('aria-label'), `从 移除测试 ${RUN} 移除 ${users.coordinator2.email}`, 'the remove button names the member and the team');
+  await btn.focus();
+  await adm.keyboard.press('Enter');
+  await adm.waitForFunction((sel) => !document.querySelector(sel) && document.querySelector('main[data-ready=admin]'),
+    `button[data-team-remove="${team.json.id}"][data-user="${c2.id}"]`);
+  const teams = await a2.call('GET', '/api/v1/teams');
+  tap.eq(JSON.stringify(teams.json.items.find((x) => x.id === team.json.id).members), '[]', 'the member is removed (Enter on the focused button)');
+  const au = await a2.call('GET', '/api/v1/audit?action=team.member_remove&limit=1');
+  tap.ok(au.json.items[0] && au.json.items[0].detail.user_id === c2.id, 'and the removal is audited', JSON.stringify(au.json).slice(0, 300));
+  await shotOf(adm.locator('section[aria-labelledby=adm-teams]'), 'admin-teams-1280');
+  await adm.context().close();
+
+  // the new screens at both widths, every control labelled
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    for (const [name, hash, ready] of [['vulns', '#/vulns', 'vulns'], ['vuln', state.vulnHash, 'vuln'], ['exports', '#/exports', 'exports'],
+      ['policies', '#/policies', 'policies'], ['keys', '#/keys', 'keys'], ['parties', '#/parties', 'parties']]) {
+      await page.goto(`${base}/console?lang=zh-CN${hash}`);
+      await page.waitForSelector(`main[data-ready=${ready}]`);
+      tap.ok(await noOverflow(page), `console ${name} fits ${width} px`);
+      if (width === 390 && name !== 'parties') await shot(page, `${name}-390`);
+      else if (width === 1280) tap.eq((await unlabeled(page)).join(', '), '', `every control of console ${name} has a label`);
+    }
+  }
+  await page.context().close();
+}
+
 async function scenarioLayout() {
   const pages = [['landing', '/'], ['report', '/report'], ['advisories', '/advisories'],
     ...(state.advisoryId ? [['advisory-page', `/advisories/${state.advisoryId}`]] : []),
@@ -1320,7 +1468,7 @@ async function scenarioLayout() {
 const scenarios = [['catalogs', scenarioCatalogs], ['pages', scenarioPages], ['nojs', scenarioNoJs], ['js', scenarioJs],
   ['keyboard', scenarioKeyboard], ['analyst', scenarioAnalyst], ['merge', scenarioMerge], ['advisory', scenarioAdvisory],
   ['public', scenarioPublic], ['totp', scenarioTotp], ['console', scenarioConsole], ['share', scenarioShare],
-  ['reporter', scenarioReporter],
+  ['reporter', scenarioReporter], ['more', scenarioMore],
   ['layout', scenarioLayout]];
 
 async function main() {

@@ -1,7 +1,8 @@
 // admin.js - administration (#/admin): users (list, add with a one-time password, disable or
 // enable, require two-factor login; users.admin) and the major-event blackout windows of
 // Art. 9(6) (list, add, record MPS consent; publish capability), and teams (list, add, add
-// a member; users.admin): a case assigned to a team is visible to its members (need-to-know).
+// a member, remove one; users.admin): a case assigned to a team is visible to its members
+// (need-to-know).
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
 import { api } from './api.js';
@@ -129,12 +130,26 @@ async function teamsSection(me, reload) {
         }
       } }));
   };
+  // a member with a "remove" button (DELETE /api/v1/teams/{id}/members/{user}, audited)
+  const remover = (team, id) => {
+    const email = (byId.get(id) || { email: `#${id}` }).email;
+    return h('li', {}, `${email} `, h('button', { type: 'button', class: 'small', dataset: { teamRemove: team.id, user: id },
+      'aria-label': t('team.remove_member', { email, team: team.name }), text: t('team.remove'),
+      onclick: async () => {
+        try {
+          await api('DELETE', `/api/v1/teams/${team.id}/members/${id}`);
+          reload();
+        } catch (e) {
+          mount(out, errorBox(e));
+        }
+      } }));
+  };
   return h('section', { 'aria-labelledby': 'adm-teams' },
     h('h2', { id: 'adm-teams', text: t('team.teams') }),
     h('p', { class: 'hint', text: t('team.hint') }),
     teams.items.length ? table(t('team.teams'), ['#', t('team.name'), t('team.members'), t('dash.action')],
       teams.items.map((x) => [String(x.id), x.name,
-        (x.members || []).map((id) => (byId.get(id) || { email: `#${id}` }).email).join(', ') || '—', member(x)]), 'teams')
+        (x.members || []).length ? h('ul', { class: 'members' }, x.members.map((id) => remover(x, id))) : '—', member(x)]), 'teams')
       : h('p', { text: t('dash.none') }),
     h('h3', { text: t('team.add') }), form, out);
 }

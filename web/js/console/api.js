@@ -32,9 +32,10 @@ export async function api(method, path, body) {
   return data;
 }
 
-// Send a file as the body (an SBOM upload): raw bytes with their JSON content type.
-export async function apiUpload(method, path, file) {
-  const headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+// Send a file as the body (an SBOM upload): raw bytes with their content type (JSON unless
+// told otherwise: text/csv for a CSV import).
+export async function apiUpload(method, path, file, type = 'application/json') {
+  const headers = { Accept: 'application/json', 'Content-Type': type };
   if (csrf) headers['X-CSRF-Token'] = csrf;
   const r = await fetch(path, { method, headers, credentials: 'same-origin', body: file });
   const data = await r.json().catch(() => null);

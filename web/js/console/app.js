@@ -15,7 +15,10 @@ import { auditView } from './audit.js';
 import { adminView } from './admin.js';
 import { productsView, impactView, vexView } from './products.js';
 import { partiesView } from './parties.js';
-import { exportView } from './exports.js';
+import { exportView, exportsListView } from './exports.js';
+import { policiesView } from './policies.js';
+import { keysView } from './keys.js';
+import { vulnsView } from './vulns.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('console-nav');
@@ -46,7 +49,8 @@ function setUser(s) {
   const restricted = Boolean(s && (s.restricted || !(s.capabilities || []).includes('cases.read')));
   for (const a of nav.querySelectorAll('a[data-route]')) {
     a.hidden = (restricted && a.dataset.route !== 'account') ||
-      Boolean(a.dataset.cap && !(s && (s.capabilities || []).includes(a.dataset.cap)));
+      // data-cap: the capability the screen needs ("a|b": any one of them)
+      Boolean(a.dataset.cap && !(s && a.dataset.cap.split('|').some((c) => (s.capabilities || []).includes(c))));
   }
 }
 
@@ -76,7 +80,7 @@ async function route() {
   const views = { dashboard: dashboardView, cases: r.id ? caseView : casesView, score: scoreView,
     advisory: r.id ? advisoryView : null, account: accountView, audit: auditView, admin: adminView,
     products: productsView, impact: impactView, parties: partiesView, vex: r.id ? vexView : null,
-    exports: r.id ? exportView : null };
+    exports: r.id ? exportView : exportsListView, policies: policiesView, keys: keysView, vulns: vulnsView };
   const view = views[r.name];
   if (!view) {
     mount(main, h('h1', { text: t('console.not_found') }));

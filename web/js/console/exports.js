@@ -2,7 +2,8 @@
 // second coordinator's approval, and once approved the content with its watermark (who it
 // was made for, by whom, when) and the text ending in the watermark footer.  Every fetch of
 // an approved export is audited and recorded in the case's timeline, so the page says so.
-// GET /api/v1/exports/{id}, POST /api/v1/exports/{id}/approve.
+// GET /api/v1/exports/{id}, POST /api/v1/exports/{id}/approve.  #/exports: every export
+// across cases (coordinators, administrators, auditors; others their own), GET /api/v1/exports.
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
 import { api } from './api.js';
@@ -53,5 +54,26 @@ export async function exportView(main, r, me) {
       h('h2', { text: t('export.content') }),
       h('pre', { class: 'ar-text', id: 'ex-text', tabindex: 0, text: x.text || '' })) : null);
   main.dataset.ready = 'export';
+  return () => { delete main.dataset.ready; };
+}
+
+// Exports across cases (#/exports), newest first, paged by the server (?before=).
+export async function exportsListView(main, r) {
+  const before = r.params.get('before');
+  const res = await api('GET', `/api/v1/exports?limit=50${before ? `&before=${encodeURIComponent(before)}` : ''}`);
+  const items = res.items || [];
+  mount(main,
+    h('h1', { text: t('console.exports') }),
+    h('p', { class: 'hint', text: t('exports.hint') }),
+    items.length ? table(t('console.exports'), ['#', t('exports.case'), t('note.recipient'), t('export.reason'), t('export.status'),
+      t('export.requested_by'), t('export.requested_at'), t('export.approved_at')],
+    items.map((x) => [h('a', { href: `#/exports/${x.id}`, text: t('export.heading', { id: x.id }) }),
+      h('a', { href: `#/cases/${x.case_id}`, text: `#${x.case_id}` }),
+      [x.recipient.name, x.recipient.country].filter(Boolean).join(' · '), x.reason,
+      h('span', { dataset: { status: x.status }, text: exState(x.status) }), String(x.requested_by),
+      timeEl(x.requested_at), timeEl(x.approved_at || null)]), 'exports-all')
+      : h('p', { id: 'exports-none', text: t('export.none') }),
+    res.next_before ? h('p', {}, h('a', { href: `#/exports?before=${res.next_before}`, rel: 'next', text: t('exports.older') })) : null);
+  main.dataset.ready = 'exports';
   return () => { delete main.dataset.ready; };
 }

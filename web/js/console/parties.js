@@ -1,11 +1,12 @@
 // parties.js - suppliers and customers (#/parties): who supplies a product's parts (the
 // upstream of Art. 7(1)) and who runs it (the downstream of Art. 7(3)); the notifications
 // on a case reach them by id.  Lists, and a form for each that creates a party or updates
-// the one with the same name.  (A CSV import exists only in the CLI: the API has none.)
-// GET/POST /api/v1/suppliers, GET/POST /api/v1/customers, GET /api/v1/products.
+// the one with the same name; a CSV import of either (the CLI's columns), with its report
+// per row.  GET/POST /api/v1/suppliers, GET/POST /api/v1/customers, GET /api/v1/products,
+// POST /api/v1/suppliers/import and /api/v1/customers/import (text/csv).
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
-import { api } from './api.js';
+import { api, apiUpload } from './api.js';
 import { errorBox, table } from './util.js';
 
 function field(id, label, input, hint) {
@@ -48,6 +49,34 @@ async function submit(out, path, body, what) {
   } catch (e) {
     mount(out, errorBox(e));
   }
+}
+
+// The CSV upload: kind (suppliers or customers), the file, and the import's report.
+function importForm() {
+  const out = h('div', { id: 'imp-msg', 'aria-live': 'polite' });
+  const kind = h('select', { id: 'imp-kind' }, h('option', { value: 'suppliers', text: t('party.suppliers') }),
+    h('option', { value: 'customers', text: t('party.customers') }));
+  const file = h('input', { id: 'imp-file', type: 'file', accept: '.csv,text/csv', required: true, 'aria-describedby': 'imp-hint' });
+  const form = h('form', { class: 'filters', id: 'imp-form' }, field('imp-kind', t('party.import_kind'), kind),
+    field('imp-file', t('party.import_file'), file), h('button', { type: 'submit', class: 'primary', text: t('party.import_go') }));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!file.files.length) return;
+    try {
+      const x = await apiUpload('POST', `/api/v1/${kind.value}/import`, file.files[0], 'text/csv');
+      const errs = x.errors || [];
+      const vars = { rows: x.rows, created: x.created, updated: x.updated, items: x.packages ?? x.deployments ?? 0 };
+      mount(out, h('p', { class: 'ok', role: 'status', id: 'imp-done',
+        text: kind.value === 'suppliers' ? t('party.import_done_suppliers', vars) : t('party.import_done_customers', vars) }),
+      errs.length ? table(t('party.import_errors'), [t('party.import_line_h'), t('party.import_error')],
+        errs.map((r) => [t('party.import_line', { line: r.line }), r.message]), 'import-errors') : null);
+      if (!errs.length) setTimeout(() => window.dispatchEvent(new HashChangeEvent('hashchange')), 800);
+    } catch (e) {
+      mount(out, errorBox(e));
+    }
+  });
+  return h('section', { 'aria-labelledby': 'imp-h' }, h('h2', { id: 'imp-h', text: t('party.import') }),
+    h('p', { class: 'hint', id: 'imp-hint', text: t('party.import_hint') }), form, out);
 }
 
 export async function partiesView(main, r, me) {
@@ -99,7 +128,8 @@ export async function partiesView(main, r, me) {
         cus.items.map((c) => [String(c.id), c.name, c.jurisdiction || '—', contactText(c.contacts),
           (c.deployments || []).map((d) => `${[d.product, d.model].filter(Boolean).join(' ')} ${d.version}`).join('; ') || '—']), 'customers')
         : h('p', { text: t('share.no_customers') }),
-      canWrite ? [h('h3', { text: t('party.save_customer') }), cForm, cOut] : null));
+      canWrite ? [h('h3', { text: t('party.save_customer') }), cForm, cOut] : null),
+    canWrite ? importForm() : null);
   main.dataset.ready = 'parties';
   return () => { delete main.dataset.ready; };
 }
