@@ -51,6 +51,13 @@
 //              product version it affects), exports across cases, the clock policies (an
 //              analyst refused), the keys, suppliers imported from CSV (a bad row reported by
 //              line), a team member removed with the keyboard (audited); each at 1280 and 390 px
+//   caseedit   the case editor: a product added (keyboard), the scope, "assign to me" (coordinator)
+//              and the select of accounts that read cases (administrator), checked in the API;
+//              an early-release step with its Shanghai date and reference
+//   reporters  #/reporters groups a reporter's two reports (count, links to both cases); a
+//              reporter account opens its own report: text and attachment
+//   credits    the advisory editor offers only the report whose reporter agreed to be credited
+//              ("consent given by the reporter", consent_source report); a reference added
 //   layout     every page at 1280 and 390 px wide: nothing wider than the window; every
 //              control of each console view has a label
 // Screenshots go to a temporary directory (printed) or --screenshots DIR.  No CSP report and
@@ -1465,10 +1472,189 @@ async function scenarioLayout() {
 
 // ---------------------------------------------------------------- main
 
+// ui5: editing a case from its page.  A coordinator (no users.admin) adds a product, sets the
+// scope and assigns the case to themself with "assign to me"; the API holds exactly those
+// values.  A step of the early-release record of Art. 9(1) with its date (Asia/Shanghai) and
+// reference.  An administrator (users.admin) gets a select of the accounts that read cases.
+// Fits 1280 and 390 px, every control labelled.
+async function scenarioCaseEdit() {
+  const c1 = await apiSession(users.coordinator.email, users.coordinator.password);
+  const title = `管理接口越权 ${RUN}`;
+  let r = await c1.call('POST', '/api/v1/cases', { title, role: 'provider',
+    products: [{ name: '智联家用路由器', model: 'ZL-R300', versions: ['2.1.7'] }] });
+  tap.need(r.status === 201, 'a case to edit', JSON.stringify(r).slice(0, 300));
+  const cid = r.json.id;
+  const page = await newPage();
+  await consoleLogin(page, users.coordinator, `#/cases/${cid}`);
+  await page.waitForSelector('main[data-ready=case]');
+  tap.eq(await page.inputValue('#ed-p0-name'), '智联家用路由器', 'the editor shows the case\'s product');
+  tap.eq(await page.inputValue('#ed-p0-versions'), '2.1.7', 'with its versions');
+  await page.focus('#ed-add-product');
+  await page.keyboard.press('Enter');
+  tap.eq(await page.evaluate(() => document.activeElement.id), 'ed-p1-name', '"add a product" with the keyboard focuses the new name');
+  await page.keyboard.type('智联企业路由器');
+  await page.fill('#ed-p1-model', 'ZL-E500');
+  await page.fill('#ed-p1-versions', '3.0.1, 3.0.2');
+  await page.fill('#ed-scope', 'ZL-R300 2.1.7 与 ZL-E500 3.0.1–3.0.2');
+  await page.click('#ed-save');
+  await page.waitForFunction(() => document.querySelector('#ed-p1-name') && document.querySelector('#ed-p1-name').value === '智联企业路由器');
+  r = await c1.call('GET', `/api/v1/cases/${cid}`);
+  tap.eq(JSON.stringify(r.json.products), JSON.stringify([{ model: 'ZL-R300', name: '智联家用路由器', versions: ['2.1.7'] },
+    { model: 'ZL-E500', name: '智联企业路由器', versions: ['3.0.1', '3.0.2'] }]), 'the products are saved exactly');
+  tap.eq(r.json.scope, 'ZL-R300 2.1.7 与 ZL-E500 3.0.1–3.0.2', 'and the scope');
+  tap.eq(await page.locator('#ed-assign-me').count(), 1, 'without users.admin: an "assign to me" button');
+  await page.click('#ed-assign-me');
+  await page.waitForFunction(() => document.querySelector('#ed-assignee') && document.querySelector('#ed-assignee').textContent === '我');
+  r = await c1.call('GET', `/api/v1/cases/${cid}`);
+  tap.eq(r.json.assignee_id, c1.body.user.id, 'the case is assigned to the coordinator');
+  // the early-release record: 2 hours ago, entered in Shanghai time
+  const when = new Date(Date.now() - 2 * 3600 * 1000);
+  const local = new Date(when.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 16);
+  await page.selectOption('#er-step', 'report_miit');
+  await page.fill('#er-at', local);
+  await page.fill('#er-ref', `MIIT-UI-${RUN}`);
+  await page.click('#er-record-btn');
+  await page.waitForSelector('#er-complete');
+  const row = page.locator('table.early-release tbody tr', { hasText: '向工业和信息化部报告' });
+  tap.ok((await row.textContent()).includes(`MIIT-UI-${RUN}`), 'the step is recorded with its reference', await row.textContent());
+  tap.eq(await row.locator('time').getAttribute('datetime'), new Date(`${local}:00+08:00`).toISOString(), 'at the Shanghai time entered (UTC in the markup)');
+  tap.eq(await row.locator('time').getAttribute('title'), new Date(`${local}:00+08:00`).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), 'UTC on hover');
+  tap.eq(await page.getAttribute('#er-complete', 'data-complete'), 'false', 'one step of four: not complete');
+  tap.eq(JSON.stringify(await unlabeled(page)), '[]', 'every control of the case editor has a label');
+  await page.setViewportSize({ width: 390, height: 844 });
+  tap.ok(await noOverflow(page), 'the case editor fits 390 px');
+  await shotOf(page.locator('section[aria-labelledby=case-edit]'), 'case-edit-390');
+  await page.context().close();
+  const adm = await newPage();
+  await consoleLogin(adm, users.admin2, `#/cases/${cid}`);
+  await adm.waitForSelector('main[data-ready=case]');
+  const opts = await adm.locator('#ed-assignee option').evaluateAll((os) => os.map((o) => o.textContent));
+  tap.ok(opts.some((o) => o.includes(users.analyst.email)) && !opts.some((o) => o.includes(users.reporter.email)),
+    'with users.admin: a select of the accounts that read cases (no reporters)', opts.join(' | '));
+  tap.eq(await adm.inputValue('#ed-assignee'), String(c1.body.user.id), 'showing the current assignee');
+  await adm.context().close();
+}
+
+// ui5: reporters.  A signed-in reporter sends a report with an attachment (multipart, with
+// their CSRF token) and a second arrives without an account from the same address; both go
+// into cases.  A coordinator's #/reporters groups them under the one reporter (count 2, links
+// to both cases); the reporter opens their own report from the account page: its text and its
+// attachment (name, type, size).
+async function scenarioReporters() {
+  const page = await newPage();
+  await consoleLogin(page, users.reporter);
+  await page.waitForSelector('main[data-ready=account]');
+  const token = (await (await page.request.get(`${base}/api/v1/auth/session`)).json()).csrf_token;
+  const email = `chen-${RUN}@example.cn`;
+  const title1 = `摄像头 RTSP 未鉴权 ${RUN}`;
+  let resp = await page.request.post(`${base}/api/v1/reports`, { headers: { 'X-CSRF-Token': token, Accept: 'application/json' },
+    multipart: { title: title1, description: 'RTSP 流无需口令即可播放。', product_name: '智联摄像头', reporter_name: '陈研究',
+      reporter_email: email, reporter_credit: 'on',
+      attachment: { name: 'poc.py', mimeType: 'text/x-python', buffer: Buffer.from('print(1)\n') } } });
+  tap.need(resp.status() === 201, 'a reporter sends a report with an attachment, signed in', await resp.text());
+  const rid1 = (await resp.json()).receipt.id;
+  let r = await fetch(`${base}/api/v1/reports`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ title: `摄像头固件调试口 ${RUN}`, description: '串口可直接进入 root shell。', product: { name: '智联摄像头' },
+      reporter: { name: '陈研究', email, organization: '某安全实验室' } }) });
+  tap.need(r.status === 201, 'and a second from the same address without an account', String(r.status));
+  const rid2 = (await r.json()).receipt.id;
+  const c1 = await apiSession(users.coordinator.email, users.coordinator.password);
+  const cids = [];
+  for (const rid of [rid1, rid2]) {
+    const x = await c1.call('POST', '/api/v1/cases', { report_ids: [rid] });
+    tap.need(x.status === 201, `a case from report ${rid}`, JSON.stringify(x).slice(0, 300));
+    cids.push(x.json.id);
+  }
+  const co = await newPage();
+  await consoleLogin(co, users.coordinator, '#/reporters');
+  await co.waitForSelector('main[data-ready=reporters]');
+  const row = co.locator('table.reporters tbody tr', { hasText: email });
+  tap.eq(await row.count(), 1, 'the coordinator sees the reporter once');
+  tap.eq(await row.locator('.count').textContent(), '2', 'with both reports counted');
+  tap.ok((await row.textContent()).includes('陈研究'), 'by name', await row.textContent());
+  tap.eq(JSON.stringify(await row.locator('.case-links a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))),
+    JSON.stringify(cids.slice().sort((a, b) => a - b).map((c) => `#/cases/${c}`)), 'linking to both cases');
+  tap.eq(JSON.stringify(await unlabeled(co)), '[]', 'every control of the reporters view has a label');
+  await co.setViewportSize({ width: 390, height: 844 });
+  tap.ok(await noOverflow(co), 'the reporters view fits 390 px');
+  await shot(co, 'reporters-390');
+  await co.context().close();
+  await page.reload();
+  await page.waitForSelector('main[data-ready=account]');
+  await page.click(`table.reports-mine a[href="#/myreport/${rid1}"]`);
+  await page.waitForSelector('main[data-ready=myreport]');
+  tap.ok((await page.textContent('h1')).includes(title1), 'the reporter opens their own report', await page.textContent('h1'));
+  tap.eq(await page.textContent('#myrep-text'), 'RTSP 流无需口令即可播放。', 'with its text');
+  const att = page.locator('table.myrep-attachments tbody tr');
+  tap.eq(await att.count(), 1, 'and its one attachment');
+  tap.eq(await att.locator('td').nth(0).textContent(), 'poc.py', 'by name');
+  tap.eq(await att.locator('td').nth(2).textContent(), '9 B', 'and size');
+  tap.eq(await page.getAttribute('#myrep-state', 'data-in-case'), 'true', 'being handled, with no case id');
+  tap.ok(!(await page.textContent('main')).includes(`#${cids[0]}`), 'the case id is never shown');
+  tap.eq(JSON.stringify(await page.locator('#console-nav a:visible').evaluateAll((as) => as.map((a) => a.dataset.route))), '["account"]',
+    'the navigation still has the account only');
+  await page.setViewportSize({ width: 390, height: 844 });
+  tap.ok(await noOverflow(page), 'the report view fits 390 px');
+  await page.context().close();
+}
+
+// ui5: the advisory editor's credits and references.  Of a case's two reports only the one
+// whose reporter agreed to be credited is offered; adding it shows "consent given by the
+// reporter" and the API holds the credit with consent_source "report"; a reference (URL and
+// summary) is added and kept exactly.
+async function scenarioCredits() {
+  const post = async (body) => {
+    const r = await fetch(`${base}/api/v1/reports`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    tap.need(r.status === 201, 'a report for the credits', String(r.status));
+    return (await r.json()).receipt.id;
+  };
+  const yes = await post({ title: `NVR 目录遍历 ${RUN}`, description: '../ 可读取任意文件。', product: { name: '智联 NVR' },
+    reporter: { name: '陈研究', email: `chen2-${RUN}@example.cn`, organization: '某安全实验室', credit: true } });
+  const no = await post({ title: `NVR 目录遍历（重复） ${RUN}`, description: '同一问题。', product: { name: '智联 NVR' },
+    reporter: { name: '李匿名', email: `li-${RUN}@example.cn` } });
+  const c1 = await apiSession(users.coordinator.email, users.coordinator.password);
+  let r = await c1.call('POST', '/api/v1/cases', { report_ids: [yes, no] });
+  tap.need(r.status === 201, 'a case of both reports', JSON.stringify(r).slice(0, 300));
+  const cid = r.json.id;
+  r = await c1.call('POST', `/api/v1/cases/${cid}/advisory`, { vendor: '智联网络科技有限公司' });
+  tap.need(r.status === 201, 'its advisory drafted', JSON.stringify(r).slice(0, 300));
+  const aid = r.json.id;
+  const page = await newPage();
+  await consoleLogin(page, users.coordinator, `#/advisory/${aid}`);
+  await page.waitForSelector('main[data-ready=advisory]');
+  const options = await page.locator('#credit-report option').evaluateAll((os) => os.map((o) => o.value));
+  tap.eq(JSON.stringify(options), JSON.stringify([String(yes)]), 'only the report whose reporter agreed is offered');
+  await page.selectOption('#credit-report', String(yes));
+  await page.click('#credit-add');
+  await page.waitForSelector('#adv-credits li');
+  const li = page.locator('#adv-credits li');
+  tap.eq(await li.count(), 1, 'the credit is listed');
+  tap.ok((await li.textContent()).includes('陈研究') && (await li.textContent()).includes('某安全实验室'), 'by name and organisation', await li.textContent());
+  tap.eq(await li.locator('.consent').textContent(), '报告人已同意署名', 'shown with "consent given by the reporter"');
+  tap.ok(await page.locator('#credit-no-consent').isVisible(), 'and no other reporter is left to credit');
+  r = await c1.call('GET', `/api/v1/advisories/${aid}`);
+  tap.eq(JSON.stringify((r.json.credits || []).map((c) => [c.report_id, c.name, c.organization, c.consent_source])),
+    JSON.stringify([[yes, '陈研究', '某安全实验室', 'report']]), 'the API holds the credit on the reporter\'s own consent');
+  await page.fill('#ref-url', 'https://example.cn/security/SA-2026-01');
+  await page.fill('#ref-summary', '厂商安全公告');
+  await page.focus('#ref-summary');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#adv-refs li');
+  tap.eq(await page.getAttribute('#adv-refs li a', 'href'), 'https://example.cn/security/SA-2026-01', 'the reference is listed as a link');
+  r = await c1.call('GET', `/api/v1/advisories/${aid}`);
+  tap.eq(JSON.stringify(r.json.references), JSON.stringify([{ summary: '厂商安全公告', url: 'https://example.cn/security/SA-2026-01' }]),
+    'the API holds the reference exactly');
+  tap.eq(JSON.stringify(await unlabeled(page)), '[]', 'every control of the credits and references has a label');
+  await page.setViewportSize({ width: 390, height: 844 });
+  tap.ok(await noOverflow(page), 'the advisory editor still fits 390 px');
+  await shot(page, 'advisory-credits-390');
+  await page.context().close();
+}
+
 const scenarios = [['catalogs', scenarioCatalogs], ['pages', scenarioPages], ['nojs', scenarioNoJs], ['js', scenarioJs],
   ['keyboard', scenarioKeyboard], ['analyst', scenarioAnalyst], ['merge', scenarioMerge], ['advisory', scenarioAdvisory],
   ['public', scenarioPublic], ['totp', scenarioTotp], ['console', scenarioConsole], ['share', scenarioShare],
-  ['reporter', scenarioReporter], ['more', scenarioMore],
+  ['reporter', scenarioReporter], ['more', scenarioMore], ['caseedit', scenarioCaseEdit], ['reporters', scenarioReporters], ['credits', scenarioCredits],
   ['layout', scenarioLayout]];
 
 async function main() {

@@ -101,7 +101,7 @@ export async function accountView(main, r, me, done) {
     pwOnly || !reports ? null : h('section', { 'aria-labelledby': 'rep-mine-h' },
       h('h2', { id: 'rep-mine-h', text: t('myrep.title') }),
       reports.items.length ? table(t('myrep.title'), [t('report.id'), t('report.f_title'), t('report.f_product_name'), t('report.received'), t('myrep.state')],
-        reports.items.map((x) => [String(x.id), x.title || '—', x.product ? [x.product.name, x.product.model, x.product.version].filter(Boolean).join(' ') : '—',
+        reports.items.map((x) => [String(x.id), h('a', { href: `#/myreport/${x.id}`, text: x.title || '—' }), x.product ? [x.product.name, x.product.model, x.product.version].filter(Boolean).join(' ') : '—',
           timeEl(x.received_at), h('span', { dataset: { inCase: String(Boolean(x.in_case)) }, text: x.in_case ? t('myrep.handled') : t('myrep.waiting') })]), 'reports-mine')
         : h('p', { text: t('myrep.none') }),
       h('p', { class: 'hint', text: t('myrep.hint') })),

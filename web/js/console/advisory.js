@@ -48,6 +48,15 @@ export async function advisoryView(main, r, me) {
   let adv = await api('GET', `/api/v1/advisories/${encodeURIComponent(id)}`);
   const canPublish = (me.capabilities || []).includes('publish') || ['coordinator', 'admin'].includes(me.role);
   const ctx = { canPublish };
+  const canWrite = (me.capabilities || []).includes('cases.write');
+  // the case's reports whose reporter agreed to be credited (reporter.credit), for the credits
+  const caseReports = [];
+  if (canWrite && adv.case_id) {
+    const c = await api('GET', `/api/v1/cases/${adv.case_id}`).catch(() => null);
+    const reps = await Promise.all(((c && c.report_ids) || []).map((rid) => api('GET', `/api/v1/reports/${rid}`).catch(() => null)));
+    for (const rep of reps) if (rep) caseReports.push(rep);
+  }
+  const extrasBox = h('div', { id: 'adv-extras' });
   const msg = h('div', { id: 'adv-msg', 'aria-live': 'assertive' });
   const head = h('div', {});
   const gateBox = h('div', { id: 'gate', 'aria-live': 'polite' });
@@ -168,8 +177,72 @@ export async function advisoryView(main, r, me) {
       out);
   }
 
+  // Credits and references: each change is a PATCH of the whole list (a new revision).
+  function renderExtras() {
+    const locked = adv.state === 'published' || adv.state === 'withdrawn' || !canWrite;
+    const out = h('div', { id: 'adv-extras-msg', 'aria-live': 'assertive' });
+    const credits = adv.credits || [];
+    const refs = adv.references || [];
+    const patch = async (body) => {
+      try {
+        await saving;
+        adv = await api('PATCH', `/api/v1/advisories/${encodeURIComponent(adv.id)}`, body);
+        remember();
+        renderAll();
+        status.textContent = t('adv.saved', { n: adv.revision });
+        await refreshGate();
+      } catch (e) {
+        mount(out, errorBox(e));
+      }
+    };
+    const asBody = (c) => (c.report_id ? { report_id: c.report_id, name: c.name, ...(c.organization ? { organization: c.organization } : {}) }
+      : { name: c.name, ...(c.organization ? { organization: c.organization } : {}), consent: true });
+    const credited = new Set(credits.filter((c) => c.report_id).map((c) => c.report_id));
+    const agreed = caseReports.filter((rep) => rep.reporter && rep.reporter.credit && !credited.has(rep.id));
+    const pick = h('select', { id: 'credit-report', name: 'report_id' }, agreed.map((rep) => h('option', { value: String(rep.id),
+      text: t('credit.option', { id: rep.id, who: [rep.reporter.name, rep.reporter.organization].filter(Boolean).join(' · ') || '—' }) })));
+    const url = h('input', { id: 'ref-url', name: 'url', type: 'url', maxlength: 2000, required: true, placeholder: 'https://' });
+    const summary = h('input', { id: 'ref-summary', name: 'summary', maxlength: 500 });
+    mount(extrasBox,
+      h('section', { 'aria-labelledby': 'credits-h' },
+        h('h2', { id: 'credits-h', text: t('credit.title') }),
+        credits.length ? h('ul', { id: 'adv-credits' }, credits.map((c, i) => h('li', { dataset: { source: c.consent_source || '' } },
+          h('strong', { text: c.name || '' }), c.organization ? ` · ${c.organization}` : '', ' — ',
+          h('span', { class: 'consent', text: c.consent_source === 'report' ? t('credit.consent_report')
+            : t('credit.consent_asserted', { who: c.consent_asserted_by_name || '' }) }),
+          locked ? null : [' ', h('button', { type: 'button', class: 'small', text: t('credit.remove'),
+            'aria-label': t('credit.remove_who', { who: c.name || '' }),
+            onclick: () => patch({ credits: credits.filter((_, j) => j !== i).map(asBody) }) })])))
+          : h('p', { text: t('credit.none') }),
+        locked ? null : agreed.length ? h('form', { class: 'inline', id: 'credit-form', onsubmit: (ev) => {
+          ev.preventDefault();
+          patch({ credits: [...credits.map(asBody), { report_id: Number(pick.value) }] });
+        } }, h('label', { for: 'credit-report', text: t('credit.report') }), pick,
+        h('button', { type: 'submit', id: 'credit-add', text: t('credit.add') }))
+          : h('p', { class: 'hint', id: 'credit-no-consent', text: t('credit.no_consent') })),
+      h('section', { 'aria-labelledby': 'refs-h' },
+        h('h2', { id: 'refs-h', text: t('ref.title') }),
+        refs.length ? h('ul', { id: 'adv-refs' }, refs.map((x, i) => h('li', {},
+          h('a', { href: /^https?:/i.test(x.url) ? x.url : '#', rel: 'noopener noreferrer', target: '_blank', text: x.url }),
+          x.summary ? ` — ${x.summary}` : '',
+          locked ? null : [' ', h('button', { type: 'button', class: 'small', text: t('ref.remove'), 'aria-label': t('ref.remove_url', { url: x.url }),
+            onclick: () => patch({ references: refs.filter((_, j) => j !== i).map((y) => ({ url: y.url, ...(y.summary ? { summary: y.summary } : {}) })) }) })])))
+          : h('p', { text: t('ref.none') }),
+        locked ? null : h('form', { class: 'filters', id: 'ref-form', onsubmit: (ev) => {
+          ev.preventDefault();
+          const next = refs.map((y) => ({ url: y.url, ...(y.summary ? { summary: y.summary } : {}) }));
+          next.push({ url: url.value.trim(), ...(summary.value.trim() ? { summary: summary.value.trim() } : {}) });
+          patch({ references: next });
+        } },
+        h('div', { class: 'field' }, h('label', { for: 'ref-url', text: t('ref.url') }), url),
+        h('div', { class: 'field' }, h('label', { for: 'ref-summary', text: t('ref.summary') }), summary),
+        h('button', { type: 'submit', id: 'ref-add', text: t('ref.add') }))),
+      out);
+  }
+
   function renderAll() {
     renderHead();
+    renderExtras();
     renderPeople();
     renderPublish();
     fillPreviews();
@@ -280,7 +353,7 @@ export async function advisoryView(main, r, me) {
   remember();
   mount(main, head, msg,
     h('div', { class: 'adv-grid' },
-      h('section', { 'aria-label': t('adv.editor') }, editor),
+      h('section', { 'aria-label': t('adv.editor') }, editor, extrasBox),
       h('aside', { class: 'adv-side' },
         h('section', { 'aria-labelledby': 'gate-h' },
           h('h2', { id: 'gate-h', text: t('adv.gate') }),

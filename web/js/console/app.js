@@ -19,6 +19,7 @@ import { exportView, exportsListView } from './exports.js';
 import { policiesView } from './policies.js';
 import { keysView } from './keys.js';
 import { vulnsView } from './vulns.js';
+import { reportersView, myReportView } from './reporters.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('console-nav');
@@ -61,7 +62,9 @@ async function route() {
     if (a.dataset.route === r.name) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
-  if (me && (me.restricted || !(me.capabilities || []).includes('cases.read')) && r.name !== 'account') {
+  // a reporter account (reports.own, no cases.read) also opens its own reports (#/myreport/ID)
+  const ownReport = Boolean(me && !me.restricted && r.name === 'myreport' && r.id && (me.capabilities || []).includes('reports.own'));
+  if (me && (me.restricted || !(me.capabilities || []).includes('cases.read')) && r.name !== 'account' && !ownReport) {
     go('#/account');
     return;
   }
@@ -80,7 +83,8 @@ async function route() {
   const views = { dashboard: dashboardView, cases: r.id ? caseView : casesView, score: scoreView,
     advisory: r.id ? advisoryView : null, account: accountView, audit: auditView, admin: adminView,
     products: productsView, impact: impactView, parties: partiesView, vex: r.id ? vexView : null,
-    exports: r.id ? exportView : exportsListView, policies: policiesView, keys: keysView, vulns: vulnsView };
+    exports: r.id ? exportView : exportsListView, policies: policiesView, keys: keysView, vulns: vulnsView,
+    reporters: reportersView, myreport: r.id ? myReportView : null };
   const view = views[r.name];
   if (!view) {
     mount(main, h('h1', { text: t('console.not_found') }));

@@ -7,6 +7,7 @@ import { t, has, lang } from '../i18n.js';
 import { api } from './api.js';
 import { clockTitle, countdowns, errorBox, missingLabel, stateLabel, table, timeEl } from './util.js';
 import { notificationsSection, craSection, teamSection, exportsSection } from './share.js';
+import { editSection, earlyReleaseSection } from './caseedit.js';
 
 function fact(label, value) {
   return [h('dt', { text: label }), h('dd', {}, value == null || value === '' ? '—' : value)];
@@ -18,8 +19,12 @@ function kindLabel(k) {
 
 export async function caseView(main, r, me) {
   const id = Number(r.id);
-  const canWrite = ((me && me.capabilities) || []).includes('cases.write');
-  const [c, dossier, advs, rewards, suppliers, customers, teams] = await Promise.all([
+  const caps = (me && me.capabilities) || [];
+  const canWrite = caps.includes('cases.write');
+  // the assignee select lists the accounts that can read cases (users.admin lists them; others
+  // get "assign to me")
+  const CASE_ROLES = ['analyst', 'coordinator', 'admin', 'auditor'];
+  const [c, dossier, advs, rewards, suppliers, customers, teams, users] = await Promise.all([
     api('GET', `/api/v1/cases/${id}`),
     api('GET', `/api/v1/cases/${id}/dossier`).catch(() => null),
     api('GET', '/api/v1/advisories?limit=500').catch(() => ({ items: [] })),
@@ -27,7 +32,9 @@ export async function caseView(main, r, me) {
     canWrite ? api('GET', '/api/v1/suppliers?limit=200').catch(() => ({ items: [] })) : { items: [] },
     canWrite ? api('GET', '/api/v1/customers?limit=200').catch(() => ({ items: [] })) : { items: [] },
     canWrite ? api('GET', '/api/v1/teams').catch(() => ({ items: [] })) : { items: [] },
+    canWrite && caps.includes('users.admin') ? api('GET', '/api/v1/users?limit=200').catch(() => null) : null,
   ]);
+  const assignable = users ? (users.items || []).filter((u) => CASE_ROLES.includes(u.role) && !u.disabled) : null;
   const advisory = (advs.items || []).find((a) => a.case_id === id) || null;
   const cd = countdowns();
   const msg = h('div', { 'aria-live': 'assertive', id: 'case-msg' });
@@ -91,6 +98,8 @@ export async function caseView(main, r, me) {
       clocks.length ? table(t('case.clocks'), [t('clock.obligation'), t('clock.state'), t('clock.due'), t('clock.left')],
         clocks.map((k) => [clockTitle(k), t(`clockstate.${k.state}`), timeEl(k.due_at),
           k.state === 'pending' ? cd.cell(k.due_at) : '—']), 'clocks') : h('p', { text: t('dash.none') })),
+    canWrite ? editSection(c, me, assignable) : null,
+    caps.includes('publish') ? earlyReleaseSection(c, timeline) : null,
     authoritySection(id, dossier, msg),
     advisorySection(id, advisory),
     rewards ? rewardsSection(c, rewards.items || []) : null,
