@@ -502,9 +502,9 @@ static void test_checkpointer(void **state)
 	page = db_col_int64(st, 0);
 	db_finalize(st);
 	frame = page + 24;
-	/* past 4 x the threshold the thread catches up while writers wait
-	 * (here ~100 pages at most, measured); 64 x is where it truncates; and
-	 * room for commits made while a loaded machine does not run it */
+	/* each 16 pages the thread copies the WAL while writers wait (here
+	 * ~30-70 pages at most, measured); 64 x is where it truncates; and room
+	 * for commits made while a loaded machine does not run the thread */
 	bound = 32 + (64 * CKPT_PAGES + 1024) * frame;
 
 	/* 1. 1,000 commits of ~6 pages (~24 MB through the WAL): the WAL
