@@ -1269,7 +1269,8 @@ static void test_cli_ingest(void **state)
 	/* one message on stdin; no smtp_url: no acknowledgement */
 	snprintf(path, sizeof(path), "%s/stdin.eml", tmp);
 	write_file(path, "From: s@example.com\nSubject: via pipe\n\ntext\n", 43);
-	snprintf(cmd, sizeof(cmd), "'%s' mail ingest --dir '%s' --json < '%s'", bin, inst, path);
+	assert_true(snprintf(cmd, sizeof(cmd), "'%s' mail ingest --dir '%s' --json < '%s'", bin,
+			     inst, path) < (int)sizeof(cmd));
 	j = run_json(cmd);
 	assert_string_equal(json_string_value(json_object_get(j, "outcome")), "accepted");
 	/* rejections are log entries with ids of their own: 3 and 4 */
