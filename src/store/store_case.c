@@ -40,8 +40,7 @@ static const char update_sql[] =
 	" AND (CAST(:severity AS TEXT) = '' OR severity = :severity)" \
 	" AND (CAST(:exploited AS BIGINT) = -1 OR actively_exploited = :exploited)" \
 	" AND (CAST(:q AS TEXT) = '' OR title LIKE :q ESCAPE '\\')" \
-	" AND (CAST(:vis AS BIGINT) = 0 OR assignee_id = :vis OR team_id IN" \
-	"      (SELECT tm.team_id FROM team_members tm WHERE tm.user_id = :vis))"
+	" AND" STORE_CASE_VISIBLE("")
 /* Keyset pagination as plain range conditions (the first page binds the
  * extreme key), so an index on the order serves every page alike. */
 #define KEY_ID_DESC " AND id < :aid ORDER BY id DESC LIMIT :limit"
@@ -94,8 +93,7 @@ static const char clocks_sql[] =
 	" cc.clock_id";
 #define CLOCKS_FILTER \
 	" AND (CAST(:due_before AS BIGINT) = 0 OR cc.due_at < :due_before)" \
-	" AND (CAST(:vis AS BIGINT) = 0 OR c.assignee_id = :vis OR c.team_id IN" \
-	"      (SELECT tm.team_id FROM team_members tm WHERE tm.user_id = :vis))" \
+	" AND" STORE_CASE_VISIBLE("c.") \
 	" AND (CAST(:after_case AS BIGINT) = 0 OR cc.due_at > :after_due OR (cc.due_at = :after_due" \
 	"      AND (cc.case_id > :after_case OR (cc.case_id = :after_case AND cc.clock_id > :after_clock))))"
 #define CLOCKS_ORDER " ORDER BY cc.due_at, cc.case_id, cc.clock_id LIMIT :limit"

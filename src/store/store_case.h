@@ -13,6 +13,14 @@
 
 #include "store/db.h"
 
+/* The need-to-know condition (Art. 11) on a row of cases under alias A ("" or
+ * "c."), for SQL text: bind :vis to the reader's user id, or 0 when the
+ * reader sees every case.  The one statement of the rule in SQL; the service's
+ * is cases_need_to_know(). */
+#define STORE_CASE_VISIBLE(A) \
+	" (CAST(:vis AS BIGINT) = 0 OR " A "assignee_id = :vis OR " A "team_id IN" \
+	"  (SELECT tm.team_id FROM team_members tm WHERE tm.user_id = :vis))"
+
 struct case_row {
 	int64_t id;
 	char role[16];

@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "store/store_case.h"
+
 static const char policy_add_sql[] =
 	"INSERT INTO reward_policies (version, document, note, created_at, created_by,"
 	" created_by_name) SELECT COALESCE(MAX(version), 0) + 1, :doc, :note, :at, :by, :by_name"
@@ -58,8 +60,8 @@ static const char update_sql[] =
 	" AND (CAST(:case AS BIGINT) = 0 OR case_id = :case)" \
 	" AND (CAST(:user AS BIGINT) = 0 OR reporter_user_id = :user)" \
 	" AND (CAST(:key AS TEXT) = '' OR reporter_key = :key)" \
-	" AND (CAST(:vis AS BIGINT) = 0 OR case_id IN (SELECT id FROM cases WHERE assignee_id = :vis" \
-	"      OR team_id IN (SELECT tm.team_id FROM team_members tm WHERE tm.user_id = :vis)))"
+	" AND (CAST(:vis AS BIGINT) = 0 OR case_id IN (SELECT c.id FROM cases c WHERE" \
+	STORE_CASE_VISIBLE("c.") "))"
 static const char list_desc_sql[] =
 	"SELECT " REWARD_COLS " FROM rewards" LIST_FILTERS " AND id < :aid ORDER BY id DESC LIMIT :limit";
 static const char list_asc_sql[] =

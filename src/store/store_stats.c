@@ -1,12 +1,12 @@
 /* store_stats.c - SQL for the dashboard's counts (see store_stats.h). */
 #include "store/store_stats.h"
 
+#include "store/store_case.h"
+
 #define DAY_US "86400000000"
 
-/* The case list's need-to-know condition (store_case.c LIST_FILTERS), on alias c. */
-#define VIS \
-	" (CAST(:vis AS BIGINT) = 0 OR c.assignee_id = :vis OR c.team_id IN" \
-	"  (SELECT tm.team_id FROM team_members tm WHERE tm.user_id = :vis))"
+/* The case list's need-to-know condition, on alias c. */
+#define VIS STORE_CASE_VISIBLE("c.")
 
 /* Each count has two statements: every case (visible_to = 0, no join: the index alone
  * answers the clock counts) and need-to-know (joined to the case for its assignee and
