@@ -191,35 +191,13 @@ run_suite "cases/sqlite" tests/cases/scenarios.py
 # tests/bulletins/scenarios.py: our advisories and the Art. 9 publication gate (TAP)
 run_suite "bulletins/sqlite" tests/bulletins/scenarios.py
 # tests/bulletins/feed.py: the CSAF provider feed and the OSV feed, as an anonymous client (TAP)
-run_feed() {
-    local name=$1 out=$work/${1//\//_}.out
-    shift
-    "$PYTHON" tests/bulletins/feed.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
-    local rc=$?
-    count_tap "$name" "$out"
-    if [[ $rc -ne 0 ]] && ! grep -qE '^not ok' "$out"; then
-        fail "$name: exited $rc"
-        tail -20 "$out"
-    fi
-}
-run_feed "feed/sqlite"
+run_suite "feed/sqlite" tests/bulletins/feed.py
 # tests/cases/more.py: webhooks, reporter updates, CRA reports, teams, exports (TAP)
 run_suite "cases-more/sqlite" tests/cases/more.py
 # tests/rewards/scenarios.py: reward policy, decisions, ledger CSV, /mine, CLI (TAP)
 run_suite "rewards/sqlite" tests/rewards/scenarios.py
 # tests/federation/run.py: two instances exchanging signed envelopes, a hub killed mid-flow (TAP)
-run_federation() {
-    local name=$1 out=$work/${1//\//_}.out
-    shift
-    "$PYTHON" tests/federation/run.py --binary "$BUILD/vulnflow" "$@" >"$out" 2>&1
-    local rc=$?
-    count_tap "$name" "$out"
-    if [[ $rc -ne 0 ]] && ! grep -qE '^not ok' "$out"; then
-        fail "$name: exited $rc"
-        tail -20 "$out"
-    fi
-}
-run_federation "federation/sqlite"
+run_suite "federation/sqlite" tests/federation/run.py
 # tests/federation/hub.py: provider, hub and national database: authority report, relay,
 # dashboard, early release, blackouts and consents, advisory published (TAP)
 run_suite "federation-hub/sqlite" tests/federation/hub.py
@@ -278,7 +256,7 @@ if url=$(tests/pg.sh start "$pgdir"); then
     psql -q "$url" -c "CREATE DATABASE vf_bulletins" || fail "create database vf_bulletins"
     run_suite "bulletins/postgresql" tests/bulletins/scenarios.py --db "$base/vf_bulletins"
     psql -q "$url" -c "CREATE DATABASE vf_feed" || fail "create database vf_feed"
-    run_feed "feed/postgresql" --db "$base/vf_feed"
+    run_suite "feed/postgresql" tests/bulletins/feed.py --db "$base/vf_feed"
     psql -q "$url" -c "CREATE DATABASE vf_cases_more" || fail "create database vf_cases_more"
     run_suite "cases-more/postgresql" tests/cases/more.py --db "$base/vf_cases_more"
     psql -q "$url" -c "CREATE DATABASE vf_rewards" || fail "create database vf_rewards"
@@ -286,7 +264,7 @@ if url=$(tests/pg.sh start "$pgdir"); then
     for dbname in fed_hub fed_provider; do
         psql -q "$url" -c "CREATE DATABASE vf_$dbname" || fail "create database vf_$dbname"
     done
-    run_federation "federation/postgresql" --hub-db "$base/vf_fed_hub" \
+    run_suite "federation/postgresql" tests/federation/run.py --hub-db "$base/vf_fed_hub" \
         --provider-db "$base/vf_fed_provider"
     for dbname in fh_hub fh_provider fh_database; do
         psql -q "$url" -c "CREATE DATABASE vf_$dbname" || fail "create database vf_$dbname"

@@ -35,36 +35,27 @@ Scenarios (each a group of TAP lines):
 
 Each line is "ok N - BACKEND: scenario: step" or "not ok N - ...: detail"; the plan line
 and "N passed, N failed" come last.  Exit 1 if anything failed (or the server printed a
-sanitizer report).
+sanitizer report).  The instance, the TAP stream and the runner are tests/lib/vfharness.py's.
 """
 
-import argparse
-import datetime
-import http.client
 import json
 import os
 import re
 import secrets
-import shutil
-import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "tests", "intake"))
-import tlogverify  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import vfharness  # noqa: E402
+# (Abort, Resp and SANITIZER_MARKS for tests/bulletins/feed.py)
+from vfharness import (DAY, HOUR, RUN, SANITIZER_MARKS, US, Abort, Clock, Resp,  # noqa: E402,F401
+                       rfc, us)
 
-SANITIZER_MARKS = ["ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"]
-US = 1000000
-HOUR = 3600 * US
-DAY = 24 * HOUR
-RUN = secrets.token_hex(3)
 LOCAL_US = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+08:00"
 CVSS31 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"     # 9.8 critical
 CVSS31_MEDIUM = "CVSS:3.1/AV:N/AC:H/PR:L/UI:R/S:U/C:L/I:L/A:N"
@@ -80,211 +71,23 @@ SUMMARY = {"zh-CN": "诊断页面的参数未经过滤，已认证的用户可�
 REMEDIATION = {"zh-CN": "升级固件至 1.2.8 版本。", "en": "Upgrade the firmware to version 1.2.8."}
 
 
-class Abort(Exception):
-    """A step a scenario cannot go on without failed (already reported)."""
+class Tap(vfharness.Tap):
+    """vfharness.Tap showing 800 characters of a body a status check did not expect."""
 
-
-class Tap:
     def __init__(self, prefix):
-        self.n = 0
-        self.failed = 0
-        self.prefix = prefix
-        self.scenario = ""
-
-    def ok(self, cond, name, detail=""):
-        self.n += 1
-        label = f"{self.prefix}: {self.scenario}: {name}"
-        if cond:
-            print(f"ok {self.n} - {label}", flush=True)
-        else:
-            self.failed += 1
-            d = str(detail).replace("\n", "\n#   ")
-            print(f"not ok {self.n} - {label}" + (f": {d}" if d else ""), flush=True)
-        return bool(cond)
-
-    def need(self, cond, name, detail=""):
-        if not self.ok(cond, name, detail):
-            raise Abort(name)
-        return True
-
-    def eq(self, actual, expected, name, need=False):
-        f = self.need if need else self.ok
-        return f(actual == expected, name, f"got {actual!r}, expected {expected!r}")
-
-    def status(self, r, status, code=None, name="", need=False):
-        good = r.status == status and (code is None or r.code == code)
-        f = self.need if need else self.ok
-        want = f"{status}" + (f" {code}" if code else "")
-        return f(good, name or f"{r.method} {r.path} -> {want}",
-                 f"expected {want}, got {r.status} {r.code or ''}: {r.text[:800]}")
+        super().__init__(prefix, detail_chars=800)
 
 
-def us(s):
-    return tlogverify.rfc3339_us(s)
+class Server(vfharness.Server):
+    """The instance: admin, two coordinators, an analyst and an auditor, each with a token;
+    test_clock=1 (.serve_args and .before_serve as tests/bulletins/feed.py sets them)."""
 
-
-def rfc(t_us):
-    d = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + \
-        datetime.timedelta(microseconds=t_us)
-    return d.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-class Resp:
-    def __init__(self, method, path, status, headers, body):
-        self.method, self.path, self.status = method, path, status
-        self.headers = {k.lower(): v for k, v in headers}
-        self.body = body
-        self.text = body.decode("utf-8", "replace")
-        try:
-            self.json = json.loads(body) if body else None
-        except ValueError:
-            self.json = None
-
-    @property
-    def code(self):
-        if isinstance(self.json, dict) and isinstance(self.json.get("error"), dict):
-            return self.json["error"].get("code")
-        return None
-
-    @property
-    def error(self):
-        return self.json.get("error", {}) if isinstance(self.json, dict) else {}
-
-
-class Server:
     def __init__(self, binary, db, tmp):
-        self.binary = binary
-        self.db = db
-        self.tmp = tmp
-        self.dir = os.path.join(tmp, "instance")
-        self.proc = None
-        self.port = None
-        self.tokens = {}
-        self.users = {}
-        self.cli_errors = []
-        self.serve_args = []        # more `vulnflow serve` options (tests/bulletins/feed.py)
-        self.before_serve = None    # called with the server after init, before serve
-
-    def cli(self, *args, timeout=120, env=None):
-        p = subprocess.run([self.binary] + [str(a) for a in args], capture_output=True,
-                           text=True, timeout=timeout,
-                           env=dict(os.environ, **env) if env else None)
-        for m in SANITIZER_MARKS:
-            if m in p.stderr:
-                self.cli_errors.append(f"vulnflow {' '.join(map(str, args))}:\n{p.stderr[-2000:]}")
-        return p
-
-    def cli_dir(self, *args, env=None):
-        return self.cli(*args, "--dir", self.dir, env=env)
-
-    def start(self):
-        p = self.cli("init", "--dir", self.dir, "--json", *(["--db", self.db] if self.db else []))
-        if p.returncode != 0:
-            raise RuntimeError(f"init exited {p.returncode}: {p.stderr.strip()}")
-        info = json.loads(p.stdout)
-        self.users["admin"] = {"email": info["admin_email"]}
-        for who, role in (("coordinator", "coordinator"), ("coordinator2", "coordinator"),
-                          ("analyst", "analyst"), ("auditor", "auditor")):
-            addr = f"{who}-{RUN}@psirt.example.cn"
-            p = self.cli_dir("user", "add", "--email", addr, "--role", role, "--json")
-            if p.returncode != 0:
-                raise RuntimeError(f"user add {who}: {p.stderr.strip()}")
-            self.users[who] = {"email": addr, "id": json.loads(p.stdout)["id"]}
-        for who, u in self.users.items():
-            p = self.cli_dir("token", "create", "--user", u["email"], "--name", f"scen-{who}",
-                             "--json")
-            if p.returncode != 0:
-                raise RuntimeError(f"token create {who}: {p.stderr.strip()}")
-            self.tokens[who] = json.loads(p.stdout)["token"]
-        cmd = [self.binary, "serve", "--dir", self.dir, "--listen", "127.0.0.1:0",
-               "--set", "test_clock=1", "--set", "intake_rate_limit=0", "--set", "access_log=0"]
-        if self.db:
-            cmd += ["--db", self.db]
-        cmd += self.serve_args
-        if self.before_serve:
-            self.before_serve(self)
-        self.stderr_path = os.path.join(self.tmp, "serve.stderr")
-        self.stderr_f = open(self.stderr_path, "w")
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.stderr_f,
-                                     stdin=subprocess.DEVNULL, text=True)
-        self.port = tlogverify.wait_listening(self.proc)
-
-    def stop(self):
-        rc = None
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                rc = self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        elif self.proc is not None:
-            rc = self.proc.returncode
-        return rc
-
-    def stderr(self):
-        try:
-            with open(self.stderr_path, errors="replace") as f:
-                return f.read()
-        except (OSError, AttributeError):
-            return ""
-
-    def api(self, method, path, body=None, who="admin", timeout=60):
-        hdrs = {}
-        tok = self.tokens.get(who) if who else None
-        if tok:
-            hdrs["Authorization"] = f"Bearer {tok}"
-        data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-        if data is not None:
-            hdrs["Content-Type"] = "application/json"
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            c.request(method, path, body=data, headers=hdrs)
-            r = c.getresponse()
-            return Resp(method, path, r.status, r.getheaders(), r.read())
-        finally:
-            c.close()
-
-    def sql(self, statement):
-        if self.db:
-            p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", self.db,
-                                "-c", statement], capture_output=True, text=True, timeout=60)
-            if p.returncode != 0:
-                raise RuntimeError(f"psql {statement!r}: {p.stderr.strip()}")
-            return [ln.split("|") for ln in p.stdout.splitlines() if ln != ""]
-        con = sqlite3.connect(os.path.join(self.dir, "vulnflow.db"), timeout=30)
-        try:
-            rows = con.execute(statement).fetchall()
-            con.commit()
-            return [[str(x) if x is not None else "" for x in r] for r in rows]
-        finally:
-            con.close()
-
-
-class Clock:
-    """The server's test clock, only ever moved forward."""
-
-    def __init__(self, srv):
-        self.srv = srv
-        self.base = None
-
-    def now(self):
-        if self.base is None:
-            return int(time.time() * US)
-        v, r = self.base
-        return v + int((time.time() - r) * US)
-
-    def set(self, t_us):
-        if self.base is not None and t_us < self.now():
-            raise RuntimeError("the test clock only moves forward")
-        r = self.srv.api("POST", "/api/v1/test/clock", {"now": rfc(t_us)})
-        if r.status != 200:
-            raise RuntimeError(f"POST /api/v1/test/clock: {r.status} {r.text[:300]}")
-        self.base = (us(r.json["now"]), time.time())
-        return self.base[0]
-
-    def advance(self, delta_us):
-        return self.set(self.now() + delta_us)
+        super().__init__(binary, db, tmp,
+                         [(who, role, f"{who}-{RUN}@psirt.example.cn")
+                          for who, role in (("coordinator", "coordinator"),
+                                            ("coordinator2", "coordinator"),
+                                            ("analyst", "analyst"), ("auditor", "auditor"))])
 
 
 class H:
@@ -979,60 +782,17 @@ SCENARIOS = [("fields", sc_fields), ("vex", sc_vex), ("gate_table", sc_gate_tabl
              ("report_credits", sc_report_credits)]
 
 
+def setup(srv, tap):
+    srv.start()
+    clk = Clock(srv)
+    clk.set(int(time.time()) * US)
+    return H(srv, clk, tap)
+
+
 def main():
-    ap = argparse.ArgumentParser(description="advisory and gate scenarios (issue 7)")
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--db", help="postgresql://... of an empty database (default: SQLite)")
-    ap.add_argument("--filter", help="run only scenarios whose name contains this")
-    ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    args = ap.parse_args()
-    backend = "postgresql" if args.db else "sqlite"
-    tap = Tap(backend)
-    tmp = tempfile.mkdtemp(prefix="vf-bulletins-")
-    srv = Server(os.path.abspath(args.binary), args.db, tmp)
-    t0 = time.time()
-    try:
-        tap.scenario = "setup"
-        try:
-            srv.start()
-            clk = Clock(srv)
-            clk.set(int(time.time()) * US)
-            tap.ok(True, "instance, users, tokens and server with test_clock=1")
-        except Exception as e:      # noqa: BLE001
-            tap.ok(False, "instance and server", f"{e}\n{srv.stderr()[-2000:]}")
-            print(f"1..{tap.n}")
-            return 1
-        h = H(srv, clk, tap)
-        for name, fn in SCENARIOS:
-            if args.filter and args.filter not in name:
-                continue
-            tap.scenario = name
-            s0 = time.time()
-            try:
-                fn(h)
-            except Abort:
-                pass
-            except Exception:       # noqa: BLE001
-                tap.ok(False, "ran to the end", traceback.format_exc())
-            print(f"# {name}: {time.time() - s0:.1f} s", flush=True)
-        tap.scenario = "teardown"
-        rc = srv.stop()
-        err = srv.stderr()
-        tap.ok(rc == 0, "the server stops on SIGTERM with status 0", f"{rc}: {err[-1500:]}")
-        marks = [m for m in SANITIZER_MARKS if m in err]
-        tap.ok(not marks, "no sanitizer report from the server", err[-3000:] if marks else "")
-        tap.ok(not srv.cli_errors, "no sanitizer report from any CLI run",
-               "\n".join(srv.cli_errors)[-3000:])
-    finally:
-        srv.stop()
-        if args.keep:
-            print(f"# kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{tap.n}")
-    print(f"# {time.time() - t0:.1f} s")
-    print(f"{tap.n - tap.failed} passed, {tap.failed} failed")
-    return 1 if tap.failed else 0
+    return vfharness.run("advisory and gate scenarios (issue 7)", SCENARIOS, Server, setup,
+                         "instance, users, tokens and server with test_clock=1",
+                         "vf-bulletins-", tap_args={"detail_chars": 800})
 
 
 if __name__ == "__main__":

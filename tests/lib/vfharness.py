@@ -2,7 +2,8 @@
 instance (init, users, tokens, `vulnflow serve`) with its test clock and an SMTP sink, the
 HTTP client, and the main() that runs a list of scenarios against it.
 
-Used by tests/cases/scenarios.py, tests/cases/more.py and tests/rewards/scenarios.py.  A
+Used by tests/cases/scenarios.py, tests/cases/more.py, tests/rewards/scenarios.py and
+tests/bulletins/scenarios.py (and, through it, tests/bulletins/feed.py).  A
 script puts this folder on sys.path (after `sys.dont_write_bytecode = True`) and imports it;
 everything a scenario needs that is about one area (its helpers, data, scenarios) stays in
 the script.
