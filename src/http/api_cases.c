@@ -272,15 +272,7 @@ int api_case_export_request(struct req *r)
 
 int api_export_approve(struct req *r)
 {
-	struct case_actor a = actor_of(r);
-	json_t *out;
-	struct err e = ERR_INIT;
-
-	if (need_cases(r) < 0)
-		return -1;
-	if (cases_export_approve(r->app->cases, &a, r->path_id, &out, &e) < 0)
-		return req_fail(r, &e);
-	return req_json(r, 200, out);
+	return call_by_id(r, cases_export_approve);
 }
 
 int api_export_get(struct req *r)
