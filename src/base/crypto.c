@@ -338,17 +338,27 @@ static int hexval(char ch)
 	return -1;
 }
 
-int hash_from_hex(const char *hex, unsigned char out[HASH_LEN])
+int hex_decode(const char *hex, unsigned char *out, size_t cap, size_t *len)
 {
-	for (int i = 0; i < HASH_LEN; i++) {
+	size_t i;
+
+	for (i = 0; hex[2 * i] != '\0'; i++) {
 		int hi, lo;
 
-		/* hexval('\0') is -1, so a short string stops here */
-		if ((hi = hexval(hex[2 * i])) < 0 || (lo = hexval(hex[2 * i + 1])) < 0)
+		/* hexval('\0') is -1, so an odd length stops here */
+		if (i == cap || (hi = hexval(hex[2 * i])) < 0 || (lo = hexval(hex[2 * i + 1])) < 0)
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}
-	return hex[2 * HASH_LEN] == '\0' ? 0 : -1;
+	*len = i;
+	return 0;
+}
+
+int hash_from_hex(const char *hex, unsigned char out[HASH_LEN])
+{
+	size_t n;
+
+	return hex_decode(hex, out, HASH_LEN, &n) == 0 && n == HASH_LEN ? 0 : -1;
 }
 
 /* ---- signatures (sign.h): SM2 and Ed25519 over OpenSSL 3 ---- */

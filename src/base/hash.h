@@ -70,5 +70,8 @@ void hash_hex(const unsigned char h[HASH_LEN], char out[HASH_HEX_LEN]);
 /* Exactly 64 hex digits (either case, NUL-terminated) to out; -1 (out
  * unspecified) for anything else. */
 int hash_from_hex(const char *hex, unsigned char out[HASH_LEN]);
+/* An even number of hex digits (either case, NUL-terminated, at most 2 * cap)
+ * to out[0..*len); -1 (out unspecified) for anything else. */
+int hex_decode(const char *hex, unsigned char *out, size_t cap, size_t *len);
 
 #endif

@@ -519,6 +519,14 @@ static int path_matches(const char *pattern, const char *path, int64_t *id,
 			char token[ROUTE_TOKEN_LEN])
 {
 	while (*pattern && *path) {
+		/* a literal character (the common case: most routes differ early) */
+		if (*pattern != '{') {
+			if (*pattern != *path)
+				return 0;
+			pattern++;
+			path++;
+			continue;
+		}
 		if (strncmp(pattern, "{token}", 7) == 0) {
 			size_t n = strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 						"0123456789_-");
@@ -569,10 +577,7 @@ static int path_matches(const char *pattern, const char *path, int64_t *id,
 			path = end;
 			continue;
 		}
-		if (*pattern != *path)
-			return 0;
-		pattern++;
-		path++;
+		return 0;      /* no such placeholder: patterns have none other */
 	}
 	return *pattern == '\0' && *path == '\0';
 }

@@ -17,6 +17,7 @@
 #include "base/timefmt.h"
 #include "service/fed_types.h"
 #include "service/instance.h"
+#include "service/fed_receipt.h"
 #include "service/intake.h"
 #include "service/tlog.h"
 #include "store/gcommit.h"
@@ -27,6 +28,7 @@
 #define DUE_BATCH 32
 #define KEY_COPIES 8                      /* copies of a key, to sign or verify in parallel */
 #define PEER_KEYS_MAX 64                  /* peer keys kept parsed */
+#define STH_SEEN_MAX 64                   /* peers' tree heads whose signature verified */
 
 /* Copies of one key, each used by one thread at a time (a struct sign_key
  * is for one thread at a time); a thread takes the next copy in turn, so up
@@ -49,10 +51,16 @@ struct peer_key {
 struct federation {
 	struct instance *in;
 	struct intake *it;
-	struct key_copies key;         /* our log key: signs envelopes and receipts */
+	struct key_copies key;         /* our log key: signs envelopes */
 	pthread_mutex_t pk_mu;         /* guards pkeys, npkeys */
 	struct peer_key *pkeys[PEER_KEYS_MAX];
 	size_t npkeys;
+	/* tree heads in peers' receipts already verified: SHA-256 of (key id,
+	 * signed text, signature), a ring; one check per batch of the peer,
+	 * not per envelope */
+	pthread_mutex_t sth_mu;
+	unsigned char sth_seen[STH_SEEN_MAX][32];
+	size_t nsth_seen, sth_next;
 	char key_id[ENVELOPE_KEYID_LEN];
 	struct fed_options o;
 	pthread_t *threads;
@@ -542,53 +550,53 @@ static int peer_key_get(struct federation *f, const char *key_text, struct peer_
 	return 0;
 }
 
-static int verify_with(struct sign_key *k, const char *id, const struct envelope *env,
-		       const struct buf *b, struct err *e)
+/* 0 if sig verifies over msg with the key of key_text, whose id must be
+ * want_id; -1 otherwise (e says why when the key itself is bad). */
+static int verify_by_key(struct federation *f, const char *key_text, const char *want_id,
+			 const void *msg, size_t len, const unsigned char *sig, size_t sig_len,
+			 struct err *e)
 {
-	if (strcmp(id, env->from) != 0)
+	struct peer_key *pk;
+	struct sign_key *k = NULL;
+	char id[ENVELOPE_KEYID_LEN];
+	int rc = 0;
+
+	if (peer_key_get(f, key_text, &pk, e) < 0)
+		return -1;     /* the key text does not parse */
+	if (pk != NULL) {
+		unsigned i = atomic_fetch_add(&pk->c.next, 1) % KEY_COPIES;
+
+		if (strcmp(pk->id, want_id) != 0)
+			return -1;
+		pthread_mutex_lock(&pk->c.mu[i]);
+		if (pk->c.k[i] == NULL)
+			rc = key_load(key_text, &pk->c.k[i], id, e);
+		if (rc == 0)
+			rc = sign_verify(pk->c.k[i], msg, len, sig, sig_len, e);
+		pthread_mutex_unlock(&pk->c.mu[i]);
+		return rc;
+	}
+	if (key_load(key_text, &k, id, e) < 0)
 		return -1;
-	return sign_verify(k, b->data, b->len, env->signature, env->signature_len, e);
+	rc = strcmp(id, want_id) == 0 ? sign_verify(k, msg, len, sig, sig_len, e) : -1;
+	sign_key_free(k);
+	return rc;
 }
 
 static int verify_envelope(struct federation *f, const struct envelope *env,
 			   const char *key_text, struct err *e)
 {
-	struct peer_key *pk;
-	struct sign_key *k = NULL;
-	char id[ENVELOPE_KEYID_LEN];
 	struct buf b;
 	int rc;
 
 	buf_init(&b, ENVELOPE_TEXT_MAX + 64);
 	rc = envelope_signing_input(env, &b, e);
-	if (rc < 0)
-		goto out;
-	if (peer_key_get(f, key_text, &pk, e) < 0) {
-		rc = -1;       /* the key text does not parse */
-		goto out;
-	}
-	if (pk != NULL) {
-		unsigned i = atomic_fetch_add(&pk->c.next, 1) % KEY_COPIES;
-
-		pthread_mutex_lock(&pk->c.mu[i]);
-		if (pk->c.k[i] == NULL)
-			rc = key_load(key_text, &pk->c.k[i], id, e);
-		if (rc == 0)
-			rc = verify_with(pk->c.k[i], pk->id, env, &b, e);
-		pthread_mutex_unlock(&pk->c.mu[i]);
-	} else if (key_load(key_text, &k, id, e) < 0) {
-		rc = -1;
-		goto out;
-	} else {
-		rc = verify_with(k, id, env, &b, e);
-	}
-	if (rc < 0)
+	if (rc == 0 && verify_by_key(f, key_text, env->from, b.data, b.len, env->signature,
+				     env->signature_len, e) < 0)
 		rc = err_setn(e, ERR_UNAUTHENTICATED, "bad_signature",
 			      "the signature of envelope \"%s\" does not verify with the key of "
 			      "peer \"%.16s...\"", env->id, env->from);
-out:
 	buf_release(&b);
-	sign_key_free(k);
 	return rc;
 }
 
@@ -778,41 +786,102 @@ static size_t write_cb(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-/* Check a receipt for envelope `sent`: from the peer, to us, signed, naming it. */
-static int check_receipt(struct federation *f, const struct fed_out_row *r, const char *text,
-			 size_t len, int64_t *remote_leaf, struct err *e)
+/* The hex log id (the log hash of the DER key) of a peer's key text. */
+static int key_log_id(const char *key_text, enum hash_alg alg, char out[HASH_HEX_LEN],
+		      struct err *e)
 {
-	struct envelope *rc_env;
-	const json_t *b;
-	int rc = -1;
+	unsigned char der[FED_KEY_TEXT_MAX], h[HASH_LEN];
+	const char *colon = strchr(key_text, ':');
+	struct hash_ctx *hc;
+	size_t len;
+	int rc;
 
-	if (envelope_parse(&rc_env, text, len, e) < 0)
+	if (colon == NULL || b64url_decode(colon + 1, strlen(colon + 1), der, sizeof(der), &len) < 0)
+		return err_set(e, ERR_INTERNAL, "a peer's key text does not decode");
+	if (hash_ctx_new(&hc, alg, e) < 0)
 		return -1;
-	b = rc_env->body;
-	if (strcmp(rc_env->type, "receipt") != 0 || strcmp(rc_env->from, r->peer_key_id) != 0 ||
-	    strcmp(rc_env->to, f->key_id) != 0) {
-		err_set(e, ERR_INVALID, "the answer is not a receipt from the peer to us");
-	} else {
-		struct fed_peer_row p;
-
-		if (find_peer(f, r->peer_key_id, NULL, &p, e) == 0 &&
-		    verify_envelope(f, rc_env, p.public_key, e) == 0) {
-			const char *eid = json_string_value(json_object_get(b, "envelope_id"));
-			const char *sha = json_string_value(json_object_get(b, "envelope_sha256"));
-			json_t *leaf = json_object_get(b, "leaf_index");
-
-			if (eid == NULL || strcmp(eid, r->envelope_id) != 0 || sha == NULL ||
-			    strcmp(sha, r->envelope_sha256) != 0 || !json_is_integer(leaf))
-				err_set(e, ERR_INVALID, "the receipt does not name envelope \"%s\"",
-					r->envelope_id);
-			else {
-				*remote_leaf = json_integer_value(leaf);
-				rc = 0;
-			}
-		}
-	}
-	envelope_free(rc_env);
+	rc = hash_digest(hc, der, len, h, e);
+	hash_ctx_free(hc);
+	if (rc == 0)
+		hash_hex(h, out);
 	return rc;
+}
+
+/* Check 4 of fed_receipt.h: the tree head is the peer's log's, signed by
+ * the peer; verified once per tree head (the ring of those seen). */
+static int check_sth(struct federation *f, const struct fed_peer_row *p,
+		     const struct fed_receipt *rc, struct err *e)
+{
+	char msg[FED_RECEIPT_STH_MSG_MAX], log_id[HASH_HEX_LEN];
+	size_t n = fed_receipt_sth_message(rc, msg);
+	unsigned char seen[32];
+	struct buf b;
+	int found = 0;
+
+	buf_init(&b, 1024);
+	buf_adds(&b, p->key_id);
+	buf_add(&b, msg, n);
+	buf_add(&b, rc->sth.signature, rc->sth.signature_len);
+	crypto_sha256(b.data, b.len, seen);
+	buf_release(&b);
+	pthread_mutex_lock(&f->sth_mu);
+	for (size_t i = 0; i < f->nsth_seen && !found; i++)
+		found = memcmp(f->sth_seen[i], seen, sizeof(seen)) == 0;
+	pthread_mutex_unlock(&f->sth_mu);
+	if (found)
+		return 0;
+	if (key_log_id(p->public_key, rc->hash_alg, log_id, e) < 0)
+		return -1;
+	if (strcmp(log_id, rc->log_id) != 0)
+		return err_set(e, ERR_INVALID, "the receipt's log_id is not the peer's log");
+	if (verify_by_key(f, p->public_key, p->key_id, msg, n, rc->sth.signature,
+			  rc->sth.signature_len, e) < 0)
+		return err_set(e, ERR_INVALID, "the receipt's tree head is not signed by the peer");
+	pthread_mutex_lock(&f->sth_mu);
+	memcpy(f->sth_seen[f->sth_next], seen, sizeof(seen));
+	f->sth_next = (f->sth_next + 1) % STH_SEEN_MAX;
+	if (f->nsth_seen < STH_SEEN_MAX)
+		f->nsth_seen++;
+	pthread_mutex_unlock(&f->sth_mu);
+	return 0;
+}
+
+int federation_receipt_check(struct federation *f, const char *peer_key_id,
+			     const char *envelope_id, const char *type,
+			     const char *envelope_sha256, const char *text, size_t len,
+			     int64_t *remote_leaf, struct err *e)
+{
+	struct fed_receipt *rc = xcalloc(1, sizeof(*rc));
+	struct fed_peer_row p;
+	struct hash_ctx *hc = NULL;
+	char want[FED_RECEIPT_ID_LEN], *payload = NULL;
+	int ret = -1;
+
+	if (fed_receipt_parse(rc, text, len, e) < 0)
+		goto out;
+	fed_receipt_id(f->key_id, envelope_id, want);
+	if (strcmp(rc->from, peer_key_id) != 0 || strcmp(rc->to, f->key_id) != 0 ||
+	    strcmp(rc->id, want) != 0) {
+		err_set(e, ERR_INVALID, "the answer is not a receipt from the peer to us");
+		goto out;
+	}
+	if (strcmp(rc->envelope_id, envelope_id) != 0 ||
+	    strcmp(rc->envelope_sha256, envelope_sha256) != 0 ||
+	    strcmp(rc->envelope_type, type) != 0) {
+		err_set(e, ERR_INVALID, "the receipt does not name envelope \"%s\"", envelope_id);
+		goto out;
+	}
+	payload = fed_receipt_payload(f->key_id, type, envelope_id, envelope_sha256);
+	if (hash_ctx_new(&hc, rc->hash_alg, e) < 0 || fed_receipt_check(rc, hc, payload, e) < 0 ||
+	    find_peer(f, peer_key_id, NULL, &p, e) < 0 || check_sth(f, &p, rc, e) < 0)
+		goto out;
+	*remote_leaf = (int64_t)rc->leaf_index;
+	ret = 0;
+out:
+	hash_ctx_free(hc);
+	free(payload);
+	free(rc);
+	return ret;
 }
 
 struct mark_ctx {
@@ -955,7 +1024,9 @@ static void deliver(struct federation *f, CURL *curl, const struct fed_out_row *
 	if (cc != CURLE_OK) {
 		snprintf(why, sizeof(why), "%s", errbuf[0] ? errbuf : curl_easy_strerror(cc));
 	} else if (status == 200 || status == 201) {
-		if (check_receipt(f, r, ans ? ans : "", alen, &m.remote_leaf, &e) == 0) {
+		if (federation_receipt_check(f, r->peer_key_id, r->envelope_id, r->type,
+					     r->envelope_sha256, ans ? ans : "", alen,
+					     &m.remote_leaf, &e) == 0) {
 			m.receipt = ans;
 			m.at = time_now_us();
 		}
@@ -1187,6 +1258,7 @@ int federation_start(struct federation **out, struct instance *in, struct intake
 	if (f->o.max_attempts == 0)
 		f->o.max_attempts = 30;
 	pthread_mutex_init(&f->pk_mu, NULL);
+	pthread_mutex_init(&f->sth_mu, NULL);
 	pthread_mutex_init(&f->mu, NULL);
 	for (int i = 0; i < KEY_COPIES; i++)
 		pthread_mutex_init(&f->key.mu[i], NULL);
@@ -1255,6 +1327,7 @@ void federation_stop(struct federation *f)
 	free(f->kicks);
 	pthread_mutex_destroy(&f->mu);
 	pthread_mutex_destroy(&f->pk_mu);
+	pthread_mutex_destroy(&f->sth_mu);
 	free(f);
 }
 
@@ -1436,30 +1509,55 @@ struct inbox_ctx {
 	const struct fed_type *ext;    /* a type of a flow module (fed_types.h) */
 };
 
-/* The receipt of an envelope: deterministic but for an SM2 signature's
- * randomness (created_at is the reception time, the id follows from the
- * envelope's sender and id). */
-static int make_receipt(struct federation *f, const char *from, const char *id, const char *sha,
-			const struct receipt_facts *rf, char **text, size_t *len, struct err *e)
+/* The receipt of the envelope in x (fed_receipt.h): with the tree head of
+ * the batch that committed (or found) its leaf when ir has one, else with
+ * the newest tree head and an inclusion proof read now (a copy of an
+ * envelope whose receipt was never stored: we died in between). */
+static int make_receipt(struct federation *f, const struct inbox_ctx *x,
+			const struct intake_receipt *ir, char **text, size_t *len, struct err *e)
 {
-	struct envelope *rc_env = NULL;
-	char rid[ENVELOPE_ID_MAX + 1], h[CRYPTO_HASH_HEX_LEN], rsha[CRYPTO_HASH_HEX_LEN];
-	char seed[ENVELOPE_KEYID_LEN + ENVELOPE_ID_MAX + 2];
-	json_t *body;
-	int rc;
+	struct tlog *log = intake_log(f->it);
+	struct fed_receipt *r = xcalloc(1, sizeof(*r));
+	struct tlog_entry en = { 1, INTAKE_FEDERATION, INTAKE_ACCEPTED, x->facts.received_at, { 0 } };
+	char *payload = fed_receipt_payload(x->env->from, x->facts.type, x->env->id, x->sha);
+	int rc = -1;
 
-	snprintf(seed, sizeof(seed), "%s/%s", from, id);
-	crypto_sha256_hex(seed, strlen(seed), h);
-	snprintf(rid, sizeof(rid), "r-%.32s", h);
-	body = json_pack("{s:s,s:s,s:s,s:s,s:o,s:I,s:s,s:s}", "envelope_id", id, "envelope_type",
-			 rf->type, "envelope_sha256", sha, "status", "accepted", "received_at",
-			 time_json(rf->received_at), "leaf_index", (json_int_t)rf->leaf_index,
-			 "leaf_hash", rf->leaf_hash, "log_id", tlog_log_id(intake_log(f->it)));
-	rc = envelope_new(&rc_env, f->key_id, from, "receipt", rid, rf->received_at, 0, body, e);
-	if (rc == 0)
-		rc = sign_envelope(f, rc_env, text, len, rsha, e);
-	envelope_free(rc_env);
-	json_decref(body);
+	fed_receipt_id(x->env->from, x->env->id, r->id);
+	snprintf(r->from, sizeof(r->from), "%s", f->key_id);
+	snprintf(r->to, sizeof(r->to), "%s", x->env->from);
+	snprintf(r->envelope_id, sizeof(r->envelope_id), "%s", x->env->id);
+	snprintf(r->envelope_type, sizeof(r->envelope_type), "%s", x->facts.type);
+	snprintf(r->envelope_sha256, sizeof(r->envelope_sha256), "%s", x->sha);
+	snprintf(r->log_id, sizeof(r->log_id), "%s", tlog_log_id(log));
+	r->received_at = x->facts.received_at;
+	r->leaf_index = (uint64_t)x->facts.leaf_index;
+	r->hash_alg = tlog_hash_alg(log);
+	r->sig_alg = tlog_sign_alg(log);
+	if (hash_from_hex(x->facts.leaf_hash, r->leaf_hash) < 0) {
+		err_set(e, ERR_INTERNAL, "inbox row of \"%s\" has a bad leaf hash", x->env->id);
+		goto out;
+	}
+	if (hash_digest(tlog_hash(log), payload, strlen(payload), en.payload_hash, e) < 0)
+		goto out;
+	tlog_entry_encode(&en, r->entry);
+	if (ir != NULL && ir->signature_len > 0 && ir->tree_size > r->leaf_index) {
+		r->sth.tree_size = ir->tree_size;
+		r->sth.timestamp_ms = ir->sth_timestamp_ms;
+		memcpy(r->sth.root_hash, ir->root_hash, HASH_LEN);
+		memcpy(r->sth.signature, ir->signature, ir->signature_len);
+		r->sth.signature_len = ir->signature_len;
+		memcpy(r->audit_path, ir->audit_path, ir->audit_path_len * HASH_LEN);
+		r->audit_path_len = ir->audit_path_len;
+	} else if (tlog_latest_sth(log, f->in->db, &r->sth, e) < 0 ||
+		   tlog_inclusion(log, f->in->db, r->leaf_index, r->sth.tree_size, r->audit_path,
+				  &r->audit_path_len, e) < 0) {
+		goto out;
+	}
+	*text = fed_receipt_text(r, len);
+	rc = 0;
+out:
+	free(payload);
+	free(r);
 	return rc;
 }
 
@@ -1578,16 +1676,17 @@ static void receipt_store_done(void *arg, int rc, const struct err *e)
 	free(rs);
 }
 
-/* Fill out from x: the stored receipt, or a new one signed now and stored. */
+/* Fill out from x: the stored receipt, or a new one (from ir, the batch's
+ * receipt, when there is one) stored now. */
 static int answer_with_receipt(struct federation *f, struct inbox_ctx *x,
-			       struct fed_inbox_answer *out, struct err *e)
+			       const struct intake_receipt *ir, struct fed_inbox_answer *out,
+			       struct err *e)
 {
 	if (x->receipt == NULL) {
 		struct receipt_store *rs;
 		struct err e2 = ERR_INIT;
 
-		if (make_receipt(f, x->env->from, x->env->id, x->sha, &x->facts, &x->receipt,
-				 &x->receipt_len, e) < 0)
+		if (make_receipt(f, x, ir, &x->receipt, &x->receipt_len, e) < 0)
 			return -1;
 		rs = xcalloc(1, sizeof(*rs));
 		rs->inbox_id = x->facts.inbox_id;
@@ -1789,7 +1888,7 @@ int federation_inbox_finish(struct federation *f, struct fed_inbox_answer *out, 
 	if (op == NULL)
 		return 0;
 	out->pending = NULL;
-	rc = answer_with_receipt(f, &op->x, out, e);
+	rc = answer_with_receipt(f, &op->x, &op->rcpt, out, e);
 	if (rc == 0 && out->status == 201 && op->x.ext != NULL && op->x.ext->after != NULL) {
 		struct fed_rx rx = { f->in, op->env, &op->peer, op->x.facts.inbox_id,
 				     op->x.facts.received_at };
@@ -1817,7 +1916,6 @@ int federation_inbox_async(struct federation *f, const char *client, const char 
 	char aad[ENVELOPE_KEYID_LEN + ENVELOPE_ID_MAX + 48];
 	size_t tlen, sealed_len = 0;
 	int64_t now = time_now_us();
-	json_t *pl;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -1865,8 +1963,8 @@ int federation_inbox_async(struct federation *f, const char *client, const char 
 		db_release(c);
 		if (found == 0 && op->x.receipt == NULL) {
 			/* its receipt may be queued for storing: wait for that commit and
-			 * read again, so the copy gets the same bytes (an SM2 signature
-			 * made again would differ) */
+			 * read again, so the copy gets the same bytes (a receipt made
+			 * again would carry a newer tree head) */
 			intake_flush(f->it);
 			if (db_acquire(f->in->db, &c, 5000, e) < 0)
 				goto out;
@@ -1876,7 +1974,7 @@ int federation_inbox_async(struct federation *f, const char *client, const char 
 		}
 		if (found == 0) {
 			out->status = 200;
-			rc = answer_with_receipt(f, &op->x, out, e);
+			rc = answer_with_receipt(f, &op->x, NULL, out, e);
 			goto out;
 		}
 		if (op->x.replay) {
@@ -1904,11 +2002,7 @@ int federation_inbox_async(struct federation *f, const char *client, const char 
 	snprintf(aad, sizeof(aad), "vulnflow-federation/in/%s/%s", op->env->from, op->env->id);
 	if (intake_seal_blob(f->it, aad, op->text, tlen, &op->sealed, &sealed_len, e) < 0)
 		goto out;
-	pl = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:s}", "v", 1, "channel", "federation", "kind",
-		       "envelope", "from", op->env->from, "type", op->env->type, "id", op->env->id,
-		       "envelope_sha256", op->sha);
-	op->payload = json_dumps(pl, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(pl);
+	op->payload = fed_receipt_payload(op->env->from, op->env->type, op->env->id, op->sha);
 	op->x.sealed = op->sealed;
 	op->x.sealed_len = sealed_len;
 	op->x.payload = op->payload;

@@ -136,6 +136,17 @@ int federation_outbox_list(struct federation *f, const char *state, int64_t afte
 int federation_hub_reports(struct federation *f, int64_t after_id, int limit, json_t **out,
 			   struct err *e);
 
+/* Check a receipt (wire form text) for our envelope envelope_id of type
+ * type and hash envelope_sha256 sent to peer peer_key_id (fed_receipt.h:
+ * from the peer, to us, naming the envelope, its leaf, the inclusion proof,
+ * the peer's log id and its signature of the tree head, which is verified
+ * once per tree head); 0 and the peer's leaf index, or -1 (ERR_INVALID,
+ * or ERR_NOT_FOUND if the peer is not an active peer) with why. */
+int federation_receipt_check(struct federation *f, const char *peer_key_id,
+			     const char *envelope_id, const char *type,
+			     const char *envelope_sha256, const char *text, size_t len,
+			     int64_t *remote_leaf, struct err *e);
+
 /* The inbox.  The answer is HTTP-shaped: status and the body text
  * (the receipt's wire form) on success, or -1 with e (its name is the
  * wire code) after the refusal is stored.  client is the sender's address.

@@ -53,6 +53,10 @@ sys.dont_write_bytecode = True
 from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ed25519  # noqa: E402
 
+# the receipts' proofs are checked with the independent verifier of the receipt log
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "intake"))
+import tlogverify  # noqa: E402
+
 SANITIZER_MARKS = ["ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"]
 PREFIX = b"vulnflow-envelope/1\n"
 
@@ -195,6 +199,39 @@ class Instance:
         return bytes.fromhex(j["leaves"][0]["entry"]) if st == 200 else None
 
 
+def receipt_proves(rc, peer, sender_key_id, envelope_id, type_, sha):
+    """Check a receipt (docs/internals/federation.md "The receipt") without vulnflow: the
+    leaf logs this envelope, the path leads to the tree head, the peer's key signed it."""
+    try:
+        body, proof = rc["body"], rc["proof"]
+        sth = proof["sth"]
+        alg = sth["hash_alg"]
+        der = base64.urlsafe_b64decode(peer.key.split(":", 1)[1] + "==")
+        entry = bytes.fromhex(proof["entry"])
+        payload = json.dumps({"channel": "federation", "envelope_sha256": sha,
+                              "from": sender_key_id, "id": envelope_id, "kind": "envelope",
+                              "type": type_, "v": 1},
+                             sort_keys=True, separators=(",", ":")).encode()
+        leaf = tlogverify.leaf_hash(alg, entry)
+        return (rc["type"] == "receipt" and rc["v"] == 2 and rc["from"] == peer.key_id and
+                rc["to"] == sender_key_id and body["envelope_id"] == envelope_id and
+                entry[0] == 1 and entry[1] == 4 and entry[2] == 0 and
+                entry[11:] == tlogverify.H(alg, payload) and
+                leaf.hex() == body["leaf_hash"] and
+                tlogverify.verify_inclusion(alg, leaf, body["leaf_index"], sth["tree_size"],
+                                            [bytes.fromhex(x) for x in proof["audit_path"]],
+                                            bytes.fromhex(sth["root_hash"])) and
+                body["log_id"] == tlogverify.log_id_of(alg, der) and
+                tlogverify.openssl_verify(der, sth["sig_alg"],
+                                          tlogverify.sth_message(body["log_id"],
+                                                                 sth["tree_size"],
+                                                                 sth["timestamp"],
+                                                                 sth["root_hash"]),
+                                          bytes.fromhex(sth["signature"])))
+    except (KeyError, TypeError, ValueError, tlogverify.VerifyError):
+        return False
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
@@ -253,6 +290,15 @@ def main():
              hashlib.new("sm3", b"\x00" + he).hexdigest() == rc["body"]["leaf_hash"],
              "inbox: the hub's leaf is channel federation and hashes to the receipt's leaf_hash",
              he)
+        t.ok(receipt_proves(rc, hub, prov.key_id, out["id"], "ping", out["envelope_sha256"]),
+             "outbox: the receipt proves the envelope in the hub's log (its leaf, the "
+             "inclusion proof, the hub's SM2-signed tree head; checked with openssl)", rc)
+        forged = json.loads(json.dumps(rc))
+        sig = forged["proof"]["sth"]["signature"]
+        forged["proof"]["sth"]["signature"] = sig[:-2] + ("00" if sig[-2:] != "00" else "01")
+        t.ok(not receipt_proves(forged, hub, prov.key_id, out["id"], "ping",
+                                out["envelope_sha256"]),
+             "outbox: the same receipt with another tree-head signature proves nothing", forged)
         st, j, _ = prov.api("GET", f"/api/v1/federation/outbox/{out['id']}")
         t.ok(st == 200 and j["state"] == "delivered" and j["remote_leaf_index"] ==
              rc["body"]["leaf_index"], "outbox: GET one envelope", j)

@@ -215,6 +215,71 @@ static char *signed_report(const char *eid, const char *content, const char *cla
 	return text;
 }
 
+/* Change the hex digit after the first occurrence of member in a copy of
+ * text (so a signature, a log id or a hash no longer matches). */
+static char *flip_after(const char *text, size_t len, const char *member)
+{
+	char *t = malloc(len + 1), *at;
+
+	assert_non_null(t);
+	memcpy(t, text, len);
+	t[len] = '\0';
+	at = strstr(t, member);
+	assert_non_null(at);
+	at += strlen(member);
+	*at = *at == '0' ? '1' : '0';
+	return t;
+}
+
+static void expect_receipt_refused(const char *text, size_t len, const char *type,
+				   const char *sha, const char *part)
+{
+	struct err e = ERR_INIT;
+	int64_t leaf = -1;
+
+	assert_int_equal(federation_receipt_check(prov.f, hub.key_id, "e-r1", type, sha, text, len,
+						  &leaf, &e), -1);
+	assert_int_equal(leaf, -1);
+	if (strstr(e.msg, part) == NULL)
+		fail_msg("\"%s\" not in \"%s\"", part, e.msg);
+}
+
+/* The provider checks the hub's receipt of its envelope: the leaf, the
+ * inclusion proof, and the hub's SM2 signature of the batch's tree head. */
+static void check_receipt_on_provider(const char *sent, const struct fed_inbox_answer *a)
+{
+	char sha[CRYPTO_HASH_HEX_LEN], *bad;
+	struct err e = ERR_INIT;
+	int64_t leaf = -1;
+
+	crypto_sha256_hex(sent, strlen(sent), sha);
+	for (int i = 0; i < 2; i++) {  /* the second time the tree head is known */
+		leaf = -1;
+		assert_int_equal(federation_receipt_check(prov.f, hub.key_id, "e-r1",
+							  "authority_report", sha, a->text, a->len,
+							  &leaf, &e), 0);
+		assert_int_equal(leaf, (int64_t)a->leaf_index);
+	}
+	bad = flip_after(a->text, a->len, "\"signature\":\"");
+	expect_receipt_refused(bad, a->len, "authority_report", sha, "not signed by the peer");
+	free(bad);
+	bad = flip_after(a->text, a->len, "\"log_id\":\"");
+	expect_receipt_refused(bad, a->len, "authority_report", sha, "not the peer's log");
+	free(bad);
+	bad = flip_after(a->text, a->len, "\"root_hash\":\"");
+	expect_receipt_refused(bad, a->len, "authority_report", sha, "inclusion proof");
+	free(bad);
+	bad = flip_after(a->text, a->len, "\"entry\":\"010400");
+	expect_receipt_refused(bad, a->len, "authority_report", sha, "received at");
+	free(bad);
+	expect_receipt_refused(a->text, a->len, "ping", sha, "does not name");
+	expect_receipt_refused(a->text, a->len, "authority_report", hub.key_id, "does not name");
+	/* the hub is not the receipt's addressee */
+	assert_int_equal(federation_receipt_check(hub.f, hub.key_id, "e-r1", "authority_report",
+						  sha, a->text, a->len, &leaf, &e), -1);
+	assert_non_null(strstr(e.msg, "not a receipt from the peer to us"));
+}
+
 static void test_hub_inbox(void **state)
 {
 	struct fed_peer_input p = { "http://127.0.0.1:9", "provider", prov.key, "CN", "Acme" };
@@ -242,6 +307,7 @@ static void test_hub_inbox(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(r, "body"),
 							    "leaf_index")), (json_int_t)a.leaf_index);
 	json_decref(r);
+	check_receipt_on_provider(text, &a);
 	/* again: the same receipt, byte for byte */
 	assert_int_equal(federation_inbox(hub.f, "127.0.0.1", text, strlen(text), &a2, &e), 0);
 	assert_int_equal(a2.status, 200);
