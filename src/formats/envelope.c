@@ -611,3 +611,48 @@ int envelope_text(const struct envelope *env, char **out, size_t *len, struct er
 		*out = xstrdup("");
 	return 0;
 }
+
+/* ---- batches ---- */
+
+static size_t skip_ws(const char *s, size_t len, size_t p)
+{
+	while (p < len && (s[p] == ' ' || s[p] == '\t' || s[p] == '\n' || s[p] == '\r'))
+		p++;
+	return p;
+}
+
+int envelope_split_batch(const char *s, size_t len, size_t max, size_t start[], size_t size[],
+			 size_t *n)
+{
+	size_t p = skip_ws(s, len, 0);
+
+	*n = 0;
+	if (p == len || s[p] != '[')
+		return -1;
+	p = skip_ws(s, len, p + 1);
+	for (;;) {
+		json_error_t je;
+		json_t *v;
+
+		if (*n == max)
+			return -2;
+		/* one value, and where it ends (the rest is not looked at) */
+		v = json_loadb(s + p, len - p, JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &je);
+		if (!json_is_object(v)) {
+			json_decref(v);
+			return -1;
+		}
+		json_decref(v);
+		start[*n] = p;
+		size[*n] = (size_t)je.position;
+		(*n)++;
+		p = skip_ws(s, len, p + (size_t)je.position);
+		if (p < len && s[p] == ',') {
+			p = skip_ws(s, len, p + 1);
+			continue;
+		}
+		if (p < len && s[p] == ']')
+			return skip_ws(s, len, p + 1) == len ? 0 : -1;
+		return -1;
+	}
+}

@@ -96,4 +96,12 @@ int b64url_decode(const char *s, size_t len, unsigned char *out, size_t max, siz
 /* Key ids: 64 lowercase hex digits. */
 int envelope_keyid_valid(const char *s);
 
+/* A batch: a JSON array of 1..max objects (envelopes, not checked here),
+ * whitespace allowed around its tokens.  Fills start[i], size[i] with the
+ * byte range of each object in s, in order, and *n; 0 if s is such an
+ * array, -1 if it is not (one envelope, or nothing well-formed), -2 if it
+ * holds more than max. */
+int envelope_split_batch(const char *s, size_t len, size_t max, size_t start[], size_t size[],
+			 size_t *n);
+
 #endif

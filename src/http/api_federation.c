@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/mem.h"
 #include "base/timefmt.h"
 #include "http/api.h"
@@ -66,10 +67,123 @@ static void inbox_committed(void *arg, int rc, const struct err *e)
 	req_resume(r);
 }
 
-/* POST /api/v1/federation/inbox: the body is an envelope; the answer its
- * signed receipt, after the durable commit (without holding a thread). */
+/* ---- several envelopes in one POST: a JSON array, answered in order ---- */
+
+#define INBOX_BATCH_MAX 64
+
+struct inbox_batch;
+
+struct batch_item {
+	struct inbox_batch *b;
+	struct fed_inbox_answer a;
+	int rc;                        /* after the commits: 0 answered, -1 refused */
+	struct err err;
+};
+
+struct inbox_batch {
+	struct req *r;
+	struct batch_item items[INBOX_BATCH_MAX];
+	size_t n;
+	atomic_int pending;            /* commits still to come, +1 while submitting */
+};
+
+static void batch_free(void *p)
+{
+	struct inbox_batch *b = p;
+
+	for (size_t i = 0; i < b->n; i++)
+		federation_inbox_answer_release(&b->items[i].a);
+	free(b);
+}
+
+static void batch_item_done(void *arg, int rc, const struct err *e)
+{
+	struct batch_item *it = arg;
+	struct inbox_batch *b = it->b;
+
+	it->rc = rc;
+	if (rc < 0)
+		it->err = *e;
+	if (atomic_fetch_sub(&b->pending, 1) == 1)
+		req_resume(b->r);
+}
+
+/* {"results":[{"status":201,"receipt":{...}} or {"status":409,"error":{"code","message"}},
+ * ...]}, one per envelope in the order sent. */
+static int batch_render(struct req *r)
+{
+	struct inbox_batch *b = r->async;
+	struct buf out;
+
+	buf_init(&out, 64 << 20);
+	buf_adds(&out, "{\"results\":[");
+	for (size_t i = 0; i < b->n; i++) {
+		struct batch_item *it = &b->items[i];
+
+		if (i)
+			buf_add(&out, ",", 1);
+		if (it->rc == 0 && federation_inbox_finish(r->app->federation, &it->a, &it->err) == 0) {
+			buf_addf(&out, "{\"status\":%d,\"receipt\":", it->a.status);
+			buf_add(&out, it->a.text, it->a.len);
+			buf_add(&out, "}", 1);
+		} else {
+			json_t *o;
+			char *t;
+
+			if (it->err.code == ERR_NONE)
+				it->err.code = ERR_INTERNAL;
+			o = json_pack("{s:i,s:{s:s,s:s}}", "status", err_http_status(it->err.code),
+				      "error", "code", err_name(&it->err), "message", it->err.msg);
+			t = json_dumps(o, JSON_COMPACT);
+			buf_adds(&out, t ? t : "{\"status\":500}");
+			free(t);
+			json_decref(o);
+		}
+	}
+	buf_adds(&out, "]}");
+	r->status = 200;
+	r->text = buf_detach(&out, &r->text_len);
+	r->content_type = "application/json; charset=utf-8";
+	return 0;
+}
+
+static int inbox_batch(struct req *r, const size_t start[], const size_t size[], size_t n)
+{
+	struct inbox_batch *b = xcalloc(1, sizeof(*b));
+
+	b->r = r;
+	b->n = n;
+	atomic_init(&b->pending, 1);
+	r->async = b;
+	r->async_free = batch_free;
+	req_suspend(r, batch_render);
+	for (size_t i = 0; i < n; i++) {
+		struct batch_item *it = &b->items[i];
+		struct err e = ERR_INIT;
+		int rc;
+
+		it->b = b;
+		atomic_fetch_add(&b->pending, 1);
+		rc = federation_inbox_async(r->app->federation, r->client, r->body.data + start[i],
+					    size[i], &it->a, batch_item_done, it, &e);
+		if (rc <= 0) {
+			it->rc = rc;
+			if (rc < 0)
+				it->err = e;
+			atomic_fetch_sub(&b->pending, 1);
+		}
+	}
+	if (atomic_fetch_sub(&b->pending, 1) == 1)
+		req_resume(r);
+	return REQ_SUSPENDED;
+}
+
+/* POST /api/v1/federation/inbox: the body is an envelope, answered with its
+ * receipt after the durable commit (without holding a thread), or a JSON
+ * array of envelopes, answered with their results in order. */
 int api_federation_inbox(struct req *r)
 {
+	size_t start[INBOX_BATCH_MAX], size[INBOX_BATCH_MAX], n;
 	struct inbox_pending *ip;
 	struct err e = ERR_INIT;
 	int rc;
@@ -79,6 +193,17 @@ int api_federation_inbox(struct req *r)
 	if (atomic_load(&r->app->stopping)) {
 		err_setn(&e, ERR_UNAVAILABLE, "stopping", "the server is stopping; retry shortly");
 		return req_fail(r, &e);
+	}
+	switch (envelope_split_batch(r->body.data ? r->body.data : "", r->body.len, INBOX_BATCH_MAX,
+				     start, size, &n)) {
+	case 0:
+		return inbox_batch(r, start, size, n);
+	case -2:
+		err_setn(&e, ERR_TOO_LARGE, "batch_too_large",
+			 "a batch holds at most %d envelopes", INBOX_BATCH_MAX);
+		return req_fail(r, &e);
+	default:
+		break;         /* one envelope (or something malformed, refused as one) */
 	}
 	ip = xcalloc(1, sizeof(*ip));
 	r->async = ip;

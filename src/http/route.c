@@ -460,8 +460,9 @@ const struct route routes[] = {
 	/* federation (issue 9): docs/internals/federation.md */
 	{ R("POST", "/api/v1/federation/inbox", api_federation_inbox, CAP_PUBLIC), .status = 201,
 	  .tag = "federation",
-	  .summary = "Receive a signed envelope from a peer; answers its signed receipt (201 new,"
-	  " 200 the same envelope again)" },
+	  .summary = "Receive a signed envelope from a peer; answers its receipt (201 new, 200 the"
+	  " same envelope again); or a JSON array of 1-64 envelopes, answered 200 with their"
+	  " results in order" },
 	{ R("GET", "/api/v1/federation/key", api_federation_key, CAP_PUBLIC), .status = 200,
 	  .tag = "federation", .summary = "This instance's public key and key id, for peers" },
 	{ R("GET", "/api/v1/federation/outbox", api_federation_outbox, CAP_USERS_ADMIN),

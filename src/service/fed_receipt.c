@@ -191,32 +191,37 @@ static int parse_proof(struct fed_receipt *r, const json_t *p, struct err *e)
 	return 0;
 }
 
-int fed_receipt_parse(struct fed_receipt *out, const char *text, size_t len, struct err *e)
+int fed_receipt_from_json(struct fed_receipt *out, const json_t *o, struct err *e)
 {
-	json_error_t je;
-	json_t *o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	const char *type = json_string_value(json_object_get(o, "type"));
 	const json_t *v = json_object_get(o, "v");
-	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (!json_is_object(o)) {
-		err_set(e, ERR_INVALID, "the receipt is not a JSON object: %s", je.text);
-		goto out;
-	}
+	if (!json_is_object(o))
+		return err_set(e, ERR_INVALID, "the receipt is not a JSON object");
 	if (type == NULL || strcmp(type, "receipt") != 0 || !json_is_integer(v) ||
-	    json_integer_value(v) != 2) {
-		err_set(e, ERR_INVALID, "the answer is not a version-2 receipt");
-		goto out;
-	}
+	    json_integer_value(v) != 2)
+		return err_set(e, ERR_INVALID, "the answer is not a version-2 receipt");
 	if (str_member(o, "id", ID_CHARS, out->id, sizeof(out->id), e) < 0 ||
 	    str_member(o, "from", KEYID_CHARS, out->from, sizeof(out->from), e) < 0 ||
 	    str_member(o, "to", KEYID_CHARS, out->to, sizeof(out->to), e) < 0 ||
 	    parse_body(out, json_object_get(o, "body"), e) < 0 ||
 	    parse_proof(out, json_object_get(o, "proof"), e) < 0)
-		goto out;
-	rc = 0;
-out:
+		return -1;
+	return 0;
+}
+
+int fed_receipt_parse(struct fed_receipt *out, const char *text, size_t len, struct err *e)
+{
+	json_error_t je;
+	json_t *o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	int rc;
+
+	if (o == NULL) {
+		memset(out, 0, sizeof(*out));
+		return err_set(e, ERR_INVALID, "the receipt is not a JSON object: %s", je.text);
+	}
+	rc = fed_receipt_from_json(out, o, e);
 	json_decref(o);
 	return rc;
 }

@@ -33,6 +33,7 @@
 #ifndef VF_FED_RECEIPT_H
 #define VF_FED_RECEIPT_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -79,6 +80,8 @@ char *fed_receipt_text(const struct fed_receipt *r, size_t *len);
 /* Parse a receipt's wire form into *out (its form only: lengths, hex, the
  * algorithms' names); -1 with ERR_INVALID and why. */
 int fed_receipt_parse(struct fed_receipt *out, const char *text, size_t len, struct err *e);
+/* The same from a parsed JSON value (a receipt inside a batch's answer). */
+int fed_receipt_from_json(struct fed_receipt *out, const json_t *o, struct err *e);
 
 /* Checks 2 and 3 above, with h a context for r->hash_alg and payload the
  * leaf payload the sender expects (fed_receipt_payload()); -1, ERR_INVALID,

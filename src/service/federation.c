@@ -25,7 +25,8 @@
 
 #define ANSWER_MAX (256 * 1024)
 #define SKEW_US (300 * TIME_US_PER_S)     /* created_at may be this far in our future */
-#define DUE_BATCH 32
+#define DUE_BATCH 32                      /* rows a worker takes at once; envelopes per POST */
+#define FED_BATCH_BYTES (512 * 1024)      /* a POST of several envelopes stays under this */
 #define KEY_COPIES 8                      /* copies of a key, to sign or verify in parallel */
 #define PEER_KEYS_MAX 64                  /* peer keys kept parsed */
 #define STH_SEEN_MAX 64                   /* peers' tree heads whose signature verified */
@@ -846,31 +847,24 @@ static int check_sth(struct federation *f, const struct fed_peer_row *p,
 	return 0;
 }
 
-int federation_receipt_check(struct federation *f, const char *peer_key_id,
-			     const char *envelope_id, const char *type,
-			     const char *envelope_sha256, const char *text, size_t len,
-			     int64_t *remote_leaf, struct err *e)
+/* federation_receipt_check() of a parsed receipt rc. */
+static int receipt_check(struct federation *f, const char *peer_key_id, const char *envelope_id,
+			 const char *type, const char *envelope_sha256, const struct fed_receipt *rc,
+			 int64_t *remote_leaf, struct err *e)
 {
-	struct fed_receipt *rc = xcalloc(1, sizeof(*rc));
 	struct fed_peer_row p;
 	struct hash_ctx *hc = NULL;
 	char want[FED_RECEIPT_ID_LEN], *payload = NULL;
 	int ret = -1;
 
-	if (fed_receipt_parse(rc, text, len, e) < 0)
-		goto out;
 	fed_receipt_id(f->key_id, envelope_id, want);
 	if (strcmp(rc->from, peer_key_id) != 0 || strcmp(rc->to, f->key_id) != 0 ||
-	    strcmp(rc->id, want) != 0) {
-		err_set(e, ERR_INVALID, "the answer is not a receipt from the peer to us");
-		goto out;
-	}
+	    strcmp(rc->id, want) != 0)
+		return err_set(e, ERR_INVALID, "the answer is not a receipt from the peer to us");
 	if (strcmp(rc->envelope_id, envelope_id) != 0 ||
-	    strcmp(rc->envelope_sha256, envelope_sha256) != 0 ||
-	    strcmp(rc->envelope_type, type) != 0) {
-		err_set(e, ERR_INVALID, "the receipt does not name envelope \"%s\"", envelope_id);
-		goto out;
-	}
+	    strcmp(rc->envelope_sha256, envelope_sha256) != 0 || strcmp(rc->envelope_type, type) != 0)
+		return err_set(e, ERR_INVALID, "the receipt does not name envelope \"%s\"",
+			       envelope_id);
 	payload = fed_receipt_payload(f->key_id, type, envelope_id, envelope_sha256);
 	if (hash_ctx_new(&hc, rc->hash_alg, e) < 0 || fed_receipt_check(rc, hc, payload, e) < 0 ||
 	    find_peer(f, peer_key_id, NULL, &p, e) < 0 || check_sth(f, &p, rc, e) < 0)
@@ -880,6 +874,20 @@ int federation_receipt_check(struct federation *f, const char *peer_key_id,
 out:
 	hash_ctx_free(hc);
 	free(payload);
+	return ret;
+}
+
+int federation_receipt_check(struct federation *f, const char *peer_key_id,
+			     const char *envelope_id, const char *type,
+			     const char *envelope_sha256, const char *text, size_t len,
+			     int64_t *remote_leaf, struct err *e)
+{
+	struct fed_receipt *rc = xcalloc(1, sizeof(*rc));
+	int ret = -1;
+
+	if (fed_receipt_parse(rc, text, len, e) == 0)
+		ret = receipt_check(f, peer_key_id, envelope_id, type, envelope_sha256, rc,
+				    remote_leaf, e);
 	free(rc);
 	return ret;
 }
@@ -976,29 +984,146 @@ static void marks_wait(struct marks *mk)
 	pthread_mutex_unlock(&mk->mu);
 }
 
-/* One attempt to deliver r; queues the outcome's record. */
-static void deliver(struct federation *f, CURL *curl, const struct fed_out_row *r,
-		    struct marks *mk)
+/* Queue the record of one attempt at r: delivered (receipt, taken over) or
+ * not (why; failed when permanent or out of attempts, else retried later). */
+static void record(struct federation *f, const struct fed_out_row *r, struct marks *mk,
+		   char *receipt, int64_t remote_leaf, const char *why, int permanent)
+{
+	struct mark_job_async *j = xcalloc(1, sizeof(*j));
+	struct mark_ctx m = { r->id, "queued", r->attempts + 1, time_now_us(), 0, remote_leaf, NULL,
+			      receipt };
+	struct err e = ERR_INIT;
+
+	if (receipt == NULL) {
+		j->error = xstrdup(why);
+		m.error = j->error;
+		if (permanent || (uint64_t)m.attempts >= f->o.max_attempts) {
+			m.state = "failed";
+			m.next_at = m.at;
+		} else {
+			m.next_at = m.at + backoff(&f->o, m.attempts);
+		}
+	}
+	j->m = m;
+	j->mk = mk;
+	j->id = xstrdup(r->envelope_id);
+	j->note = -1;
+	if (receipt != NULL) {
+		j->receipt = receipt;
+		if (r->case_id != 0 && mk->nnotes < DUE_BATCH) {
+			struct delivered_note *n = &mk->notes[mk->nnotes];
+
+			snprintf(n->id, sizeof(n->id), "%s", r->envelope_id);
+			n->case_id = r->case_id;
+			n->case_version = r->case_version;
+			n->at = m.at;
+			n->receipt = xstrdup(receipt);
+			n->ok = 0;
+			j->note = (int)mk->nnotes++;
+		}
+	}
+	pthread_mutex_lock(&mk->mu);
+	mk->pending++;
+	pthread_mutex_unlock(&mk->mu);
+	if (intake_write_async(f->it, mark_job_run, j, mark_done, j, &e) < 0)
+		mark_done(j, -1, &e);
+}
+
+/* A refusal's status: the receiver will never take it (a malformed or forged
+ * envelope, a replayed id, an expired one); anything else (unknown_peer until
+ * the peer adds our key, 5xx, 429) is worth another try. */
+static int refusal_is_permanent(long status)
+{
+	return status == 400 || status == 401 || status == 409 || status == 413 || status == 422;
+}
+
+static void error_text(long status, const json_t *err, char *why, size_t n)
+{
+	const char *code = json_string_value(json_object_get(err, "code"));
+	const char *msg = json_string_value(json_object_get(err, "message"));
+
+	snprintf(why, n, "HTTP %ld %s: %s", status, code ? code : "", msg ? msg : "");
+}
+
+/* One result of a batch's answer for r: {"status","receipt"} or {"status","error"}. */
+static void take_result(struct federation *f, const struct fed_out_row *r, const json_t *res,
+			struct marks *mk)
+{
+	const json_t *st = json_object_get(res, "status"), *rj = json_object_get(res, "receipt");
+	long status = json_is_integer(st) ? (long)json_integer_value(st) : 0;
+	struct fed_receipt *rc;
+	struct err e = ERR_INIT;
+	int64_t leaf = -1;
+	char why[320];
+
+	if (status != 200 && status != 201) {
+		error_text(status, json_object_get(res, "error"), why, sizeof(why));
+		record(f, r, mk, NULL, -1, why, refusal_is_permanent(status));
+		return;
+	}
+	rc = xcalloc(1, sizeof(*rc));
+	if (fed_receipt_from_json(rc, rj, &e) == 0 &&
+	    receipt_check(f, r->peer_key_id, r->envelope_id, r->type, r->envelope_sha256, rc, &leaf,
+			  &e) == 0) {
+		char *text = json_dumps(rj, JSON_COMPACT);
+
+		record(f, r, mk, text ? text : xstrdup("{}"), leaf, NULL, 0);
+	} else {
+		snprintf(why, sizeof(why), "bad receipt: %s", e.msg);
+		record(f, r, mk, NULL, -1, why, 0);
+	}
+	free(rc);
+}
+
+/* One attempt at up to n envelopes of rows (all to rows[0]'s peer, in one
+ * POST as a JSON array: the peer answers {"results":[...]} in the same
+ * order); queues each outcome's record and returns how many were tried. */
+static size_t deliver(struct federation *f, CURL *curl, const struct fed_out_row *rows, size_t n,
+		      struct marks *mk)
 {
 	char aad[ENVELOPE_ID_MAX + 48], url[600], errbuf[CURL_ERROR_SIZE] = "", why[320] = "";
-	char *text = NULL, *ans = NULL;
-	size_t len, alen = 0;
+	const struct fed_out_row *sent[DUE_BATCH];
+	size_t nsent = 0, tried = 0, alen = 0;
 	struct curl_slist *hdrs = NULL;
 	struct answer a;
-	struct mark_ctx m = { r->id, "queued", r->attempts + 1, 0, 0, -1, NULL, NULL };
-	struct err e = ERR_INIT;
+	struct buf body;
+	char *ans = NULL;
 	long status = 0;
-	int permanent = 0;
+	json_t *j = NULL, *results;
+	json_error_t je;
 	CURLcode cc;
 
-	m.at = time_now_us();
-	snprintf(aad, sizeof(aad), "vulnflow-federation/out/%s", r->envelope_id);
-	if (intake_unseal_blob(f->it, aad, r->envelope, r->envelope_len, &text, &len, &e) < 0) {
-		snprintf(why, sizeof(why), "cannot open the stored envelope: %s", e.msg);
-		permanent = 1;
-		goto record;
+	buf_init(&body, ENVELOPE_TEXT_MAX + 16);
+	buf_add(&body, "[", 1);
+	for (; tried < n && nsent < DUE_BATCH; tried++) {
+		const struct fed_out_row *r = &rows[tried];
+		struct err e = ERR_INIT;
+		char *text;
+		size_t len;
+
+		if (strcmp(r->peer_key_id, rows[0].peer_key_id) != 0 ||
+		    strcmp(r->peer_url, rows[0].peer_url) != 0)
+			break;
+		snprintf(aad, sizeof(aad), "vulnflow-federation/out/%s", r->envelope_id);
+		if (intake_unseal_blob(f->it, aad, r->envelope, r->envelope_len, &text, &len, &e) < 0) {
+			snprintf(why, sizeof(why), "cannot open the stored envelope: %s", e.msg);
+			record(f, r, mk, NULL, -1, why, 1);
+			continue;
+		}
+		if (nsent > 0 && body.len + len + 2 > FED_BATCH_BYTES) {
+			free(text);
+			break;         /* the next attempt takes it */
+		}
+		if (nsent > 0)
+			buf_add(&body, ",", 1);
+		buf_add(&body, text, len);
+		free(text);
+		sent[nsent++] = r;
 	}
-	snprintf(url, sizeof(url), "%s/api/v1/federation/inbox", r->peer_url);
+	buf_add(&body, "]", 1);
+	if (nsent == 0)
+		goto out;
+	snprintf(url, sizeof(url), "%s/api/v1/federation/inbox", rows[0].peer_url);
 	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
 	hdrs = curl_slist_append(hdrs, "Expect:");
 	buf_init(&a.b, ANSWER_MAX);
@@ -1007,8 +1132,8 @@ static void deliver(struct federation *f, CURL *curl, const struct fed_out_row *
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(curl, CURLOPT_POST, 1L);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, text);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "vulnflow-federation/1");
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb);
@@ -1023,75 +1148,33 @@ static void deliver(struct federation *f, CURL *curl, const struct fed_out_row *
 	ans = buf_detach(&a.b, &alen);
 	if (cc != CURLE_OK) {
 		snprintf(why, sizeof(why), "%s", errbuf[0] ? errbuf : curl_easy_strerror(cc));
-	} else if (status == 200 || status == 201) {
-		if (federation_receipt_check(f, r->peer_key_id, r->envelope_id, r->type,
-					     r->envelope_sha256, ans ? ans : "", alen,
-					     &m.remote_leaf, &e) == 0) {
-			m.receipt = ans;
-			m.at = time_now_us();
-		}
-		else
-			snprintf(why, sizeof(why), "bad receipt: %s", e.msg);
+		for (size_t i = 0; i < nsent; i++)
+			record(f, sent[i], mk, NULL, -1, why, 0);
+		goto out;
+	}
+	j = json_loadb(ans, alen, 0, &je);
+	results = json_object_get(j, "results");
+	if (status == 200 && json_array_size(results) == nsent) {
+		for (size_t i = 0; i < nsent; i++)
+			take_result(f, sent[i], json_array_get(results, i), mk);
+	} else if (status == 200) {
+		snprintf(why, sizeof(why), "bad answer: %zu results for %zu envelopes",
+			 json_array_size(results), nsent);
+		for (size_t i = 0; i < nsent; i++)
+			record(f, sent[i], mk, NULL, -1, why, 0);
 	} else {
-		json_error_t je;
-		json_t *j = json_loadb(ans ? ans : "", alen, 0, &je);
-		const char *code = json_string_value(json_object_get(json_object_get(j, "error"),
-								      "code"));
-		const char *msg = json_string_value(json_object_get(json_object_get(j, "error"),
-								     "message"));
-
-		snprintf(why, sizeof(why), "HTTP %ld %s: %s", status, code ? code : "",
-			 msg ? msg : "");
-		/* the receiver will never take it: a malformed or forged envelope, a replayed
-		 * id, an expired one; anything else (unknown_peer until the peer adds our
-		 * key, 5xx, 429) is worth another try */
-		permanent = status == 400 || status == 401 || status == 409 || status == 413 ||
-			    status == 422;
-		json_decref(j);
+		/* the batch as a whole was refused (413: too large, 400: not an array of
+		 * envelopes...); one envelope alone is refused for itself */
+		error_text(status, json_object_get(j, "error"), why, sizeof(why));
+		for (size_t i = 0; i < nsent; i++)
+			record(f, sent[i], mk, NULL, -1, why,
+			       nsent == 1 && refusal_is_permanent(status));
 	}
-record:
-	if (m.receipt == NULL) {
-		m.error = why;
-		if (permanent || (uint64_t)m.attempts >= f->o.max_attempts) {
-			m.state = "failed";
-			m.next_at = m.at;
-		} else {
-			m.next_at = m.at + backoff(&f->o, m.attempts);
-		}
-	}
-	{
-		struct mark_job_async *j = xcalloc(1, sizeof(*j));
-
-		j->m = m;
-		j->mk = mk;
-		j->id = xstrdup(r->envelope_id);
-		j->note = -1;
-		if (m.receipt != NULL) {
-			j->receipt = ans;      /* m.receipt points at it */
-			ans = NULL;
-			if (r->case_id != 0 && mk->nnotes < DUE_BATCH) {
-				struct delivered_note *n = &mk->notes[mk->nnotes];
-
-				snprintf(n->id, sizeof(n->id), "%s", r->envelope_id);
-				n->case_id = r->case_id;
-				n->case_version = r->case_version;
-				n->at = m.at;
-				n->receipt = xstrdup(j->receipt);
-				n->ok = 0;
-				j->note = (int)mk->nnotes++;
-			}
-		} else {
-			j->error = xstrdup(why);
-			j->m.error = j->error;
-		}
-		pthread_mutex_lock(&mk->mu);
-		mk->pending++;
-		pthread_mutex_unlock(&mk->mu);
-		if (intake_write_async(f->it, mark_job_run, j, mark_done, j, &e) < 0)
-			mark_done(j, -1, &e);
-	}
+out:
+	json_decref(j);
 	free(ans);
-	free(text);
+	buf_release(&body);
+	return tried;
 }
 
 /* Copy the rows first: deliver() must not run while the statement holds a
@@ -1182,8 +1265,8 @@ static void *worker(void *arg)
 				fprintf(stderr, "vulnflow: federation: %s\n", e.msg);
 			db_release(c);
 		}
-		for (size_t i = 0; i < l->n && curl != NULL; i++)
-			deliver(f, curl, &l->rows[i], &mk);
+		for (size_t i = 0; i < l->n && curl != NULL;)
+			i += deliver(f, curl, &l->rows[i], l->n - i, &mk);
 		marks_wait(&mk);
 		for (size_t i = 0; i < mk.nnotes; i++) {
 			struct delivered_note *n = &mk.notes[i];
@@ -1509,10 +1592,11 @@ struct inbox_ctx {
 	const struct fed_type *ext;    /* a type of a flow module (fed_types.h) */
 };
 
-/* The receipt of the envelope in x (fed_receipt.h): with the tree head of
- * the batch that committed (or found) its leaf when ir has one, else with
- * the newest tree head and an inclusion proof read now (a copy of an
- * envelope whose receipt was never stored: we died in between). */
+/* The receipt of the envelope in x (fed_receipt.h): always with the tree
+ * head signed at the end of the batch that appended its leaf, so every copy
+ * of an envelope gets the same bytes.  ir is that batch's receipt when the
+ * leaf was appended just now; otherwise (a copy of an envelope received
+ * before) the head and the inclusion proof are read from the log. */
 static int make_receipt(struct federation *f, const struct inbox_ctx *x,
 			const struct intake_receipt *ir, char **text, size_t *len, struct err *e)
 {
@@ -1548,9 +1632,8 @@ static int make_receipt(struct federation *f, const struct inbox_ctx *x,
 		r->sth.signature_len = ir->signature_len;
 		memcpy(r->audit_path, ir->audit_path, ir->audit_path_len * HASH_LEN);
 		r->audit_path_len = ir->audit_path_len;
-	} else if (tlog_latest_sth(log, f->in->db, &r->sth, e) < 0 ||
-		   tlog_inclusion(log, f->in->db, r->leaf_index, r->sth.tree_size, r->audit_path,
-				  &r->audit_path_len, e) < 0) {
+	} else if (tlog_batch_head(log, f->in->db, r->leaf_index, &r->sth, r->audit_path,
+				   &r->audit_path_len, e) < 0) {
 		goto out;
 	}
 	*text = fed_receipt_text(r, len);
@@ -1577,10 +1660,6 @@ static int existing_in(void *arg, const struct fed_in_row *r, struct err *e)
 	x->facts.leaf_index = r->leaf_index;
 	snprintf(x->facts.leaf_hash, sizeof(x->facts.leaf_hash), "%s", r->leaf_hash);
 	snprintf(x->facts.type, sizeof(x->facts.type), "%s", r->type);
-	if (r->receipt != NULL) {
-		x->receipt = xstrdup(r->receipt);
-		x->receipt_len = strlen(r->receipt);
-	}
 	return 0;
 }
 
@@ -1623,7 +1702,6 @@ static int inbox_after(struct db_conn *c, void *arg, const struct intake_receipt
 	row.received_at = r->received_at;
 	row.leaf_index = (int64_t)r->leaf_index;
 	row.leaf_hash = x->facts.leaf_hash;
-	row.receipt = NULL;
 	if (store_fed_in_add(c, &row, &inbox_id, e) < 0)
 		return -1;
 	x->facts.inbox_id = inbox_id;
@@ -1652,48 +1730,15 @@ static int inbox_after(struct db_conn *c, void *arg, const struct intake_receipt
 
 static const struct intake_leaf_ops inbox_ops = { inbox_before, inbox_after };
 
-/* Keep a receipt signed after the commit on its row (batched, not waited
- * for: if it is lost, the next copy of the envelope signs it again). */
-struct receipt_store {
-	int64_t inbox_id;
-	char *text;
-};
-
-static int receipt_store_job(struct db_conn *c, void *arg, struct err *e)
-{
-	struct receipt_store *rs = arg;
-
-	return store_fed_in_set_receipt(c, rs->inbox_id, rs->text, e);
-}
-
-static void receipt_store_done(void *arg, int rc, const struct err *e)
-{
-	struct receipt_store *rs = arg;
-
-	if (rc < 0)
-		fprintf(stderr, "vulnflow: federation: cannot store a receipt: %s\n", e->msg);
-	free(rs->text);
-	free(rs);
-}
-
-/* Fill out from x: the stored receipt, or a new one (from ir, the batch's
- * receipt, when there is one) stored now. */
+/* Fill out with the receipt of the envelope in x: from ir, the batch's
+ * receipt, when the leaf was appended just now, else rebuilt from the log
+ * (the same bytes as the first answer: nothing is stored per receipt). */
 static int answer_with_receipt(struct federation *f, struct inbox_ctx *x,
 			       const struct intake_receipt *ir, struct fed_inbox_answer *out,
 			       struct err *e)
 {
-	if (x->receipt == NULL) {
-		struct receipt_store *rs;
-		struct err e2 = ERR_INIT;
-
-		if (make_receipt(f, x, ir, &x->receipt, &x->receipt_len, e) < 0)
-			return -1;
-		rs = xcalloc(1, sizeof(*rs));
-		rs->inbox_id = x->facts.inbox_id;
-		rs->text = xstrdup(x->receipt);
-		if (intake_write_async(f->it, receipt_store_job, rs, receipt_store_done, rs, &e2) < 0)
-			receipt_store_done(rs, -1, &e2);
-	}
+	if (make_receipt(f, x, ir, &x->receipt, &x->receipt_len, e) < 0)
+		return -1;
 	out->text = x->receipt;
 	out->len = x->receipt_len;
 	out->leaf_index = (uint64_t)x->facts.leaf_index;
@@ -1888,7 +1933,7 @@ int federation_inbox_finish(struct federation *f, struct fed_inbox_answer *out, 
 	if (op == NULL)
 		return 0;
 	out->pending = NULL;
-	rc = answer_with_receipt(f, &op->x, &op->rcpt, out, e);
+	rc = answer_with_receipt(f, &op->x, out->status == 201 ? &op->rcpt : NULL, out, e);
 	if (rc == 0 && out->status == 201 && op->x.ext != NULL && op->x.ext->after != NULL) {
 		struct fed_rx rx = { f->in, op->env, &op->peer, op->x.facts.inbox_id,
 				     op->x.facts.received_at };
@@ -1961,17 +2006,6 @@ int federation_inbox_async(struct federation *f, const char *client, const char 
 			goto out;
 		found = store_fed_in_get(c, op->peer.id, op->env->id, existing_in, &op->x, &e2);
 		db_release(c);
-		if (found == 0 && op->x.receipt == NULL) {
-			/* its receipt may be queued for storing: wait for that commit and
-			 * read again, so the copy gets the same bytes (a receipt made
-			 * again would carry a newer tree head) */
-			intake_flush(f->it);
-			if (db_acquire(f->in->db, &c, 5000, e) < 0)
-				goto out;
-			found = store_fed_in_get(c, op->peer.id, op->env->id, existing_in, &op->x,
-						 &e2);
-			db_release(c);
-		}
 		if (found == 0) {
 			out->status = 200;
 			rc = answer_with_receipt(f, &op->x, NULL, out, e);

@@ -536,6 +536,21 @@ int tlog_latest_sth(struct tlog *t, struct db *db, struct tlog_sth_row *out, str
 	return rc;
 }
 
+int tlog_batch_head(struct tlog *t, struct db *db, uint64_t idx, struct tlog_sth_row *sth,
+		    unsigned char path[MERKLE_MAX_PATH][HASH_LEN], size_t *len, struct err *e)
+{
+	struct db_conn *c;
+	int rc;
+
+	if (db_acquire(db, &c, 5000, e) < 0)
+		return -1;
+	rc = store_tlog_sth_first_with(c, idx, sth, e);
+	db_release(c);
+	if (rc < 0)
+		return -1;
+	return tlog_inclusion(t, db, idx, sth->tree_size, path, len, e);
+}
+
 /* A proof may only name a tree size the log has reached. */
 static int check_size(struct db_conn *c, uint64_t size, struct err *e)
 {

@@ -96,6 +96,11 @@ int tlog_refresh_sth(struct tlog *t, struct db *db, struct tlog_sth_row *sth, st
 
 /* ---- readers (any thread; each call takes its own connection) ---- */
 int tlog_latest_sth(struct tlog *t, struct db *db, struct tlog_sth_row *out, struct err *e);
+/* The head signed at the end of the batch that appended leaf idx (the first
+ * head whose tree holds it) and idx's inclusion proof in that tree: the
+ * same answer every time for one leaf. */
+int tlog_batch_head(struct tlog *t, struct db *db, uint64_t idx, struct tlog_sth_row *sth,
+		    unsigned char path[MERKLE_MAX_PATH][HASH_LEN], size_t *len, struct err *e);
 int tlog_inclusion(struct tlog *t, struct db *db, uint64_t idx, uint64_t tree_size,
 		   unsigned char path[MERKLE_MAX_PATH][HASH_LEN], size_t *len, struct err *e);
 int tlog_consistency(struct tlog *t, struct db *db, uint64_t first, uint64_t second,

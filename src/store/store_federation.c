@@ -413,14 +413,12 @@ int store_fed_out_counts(struct db_conn *c, int64_t *queued, int64_t *delivered,
 
 static const char in_add_sql[] =
 	"INSERT INTO federation_inbox (peer_id, envelope_id, type, envelope, envelope_sha256,"
-	" payload, received_at, leaf_index, leaf_hash, receipt) VALUES (:peer, :eid, :type, :env,"
-	" :sha, :payload, :at, :leaf, :leaf_hash, :receipt) RETURNING id";
+	" payload, received_at, leaf_index, leaf_hash) VALUES (:peer, :eid, :type, :env,"
+	" :sha, :payload, :at, :leaf, :leaf_hash) RETURNING id";
 static const char in_get_sql[] =
 	"SELECT id, peer_id, envelope_id, type, envelope, envelope_sha256, payload, received_at,"
-	" leaf_index, receipt, leaf_hash FROM federation_inbox"
+	" leaf_index, leaf_hash FROM federation_inbox"
 	" WHERE peer_id = :peer AND envelope_id = :eid";
-static const char in_set_receipt_sql[] =
-	"UPDATE federation_inbox SET receipt = :receipt WHERE id = :id AND receipt IS NULL";
 static const char in_count_sql[] = "SELECT COUNT(*) FROM federation_inbox";
 
 int store_fed_in_add(struct db_conn *c, const struct fed_in_row *r, int64_t *id, struct err *e)
@@ -438,7 +436,6 @@ int store_fed_in_add(struct db_conn *c, const struct fed_in_row *r, int64_t *id,
 	db_bind_int64(st, ":at", r->received_at);
 	db_bind_int64(st, ":leaf", r->leaf_index);
 	db_bind_text(st, ":leaf_hash", r->leaf_hash);
-	db_bind_text(st, ":receipt", r->receipt);
 	return db_insert_id(st, id, e);
 }
 
@@ -465,8 +462,7 @@ int store_fed_in_get(struct db_conn *c, int64_t peer_id, const char *envelope_id
 		r.payload = db_col_text(st, 6);
 		r.received_at = db_col_int64(st, 7);
 		r.leaf_index = db_col_int64(st, 8);
-		r.receipt = db_col_text(st, 9);
-		r.leaf_hash = db_col_text(st, 10);
+		r.leaf_hash = db_col_text(st, 9);
 		rc = fn(arg, &r, e) < 0 ? -1 : 0;
 	} else if (rc == DB_DONE) {
 		rc = err_setn(e, ERR_NOT_FOUND, "not_found", "envelope \"%s\" not received",
@@ -494,20 +490,6 @@ static int count_of(struct db_conn *c, const char *sql, int64_t *n, struct err *
 int store_fed_in_count(struct db_conn *c, int64_t *n, struct err *e)
 {
 	return count_of(c, in_count_sql, n, e);
-}
-
-int store_fed_in_set_receipt(struct db_conn *c, int64_t id, const char *receipt, struct err *e)
-{
-	struct db_stmt *st;
-	int rc;
-
-	if (db_prepare(c, &st, in_set_receipt_sql, e) < 0)
-		return -1;
-	db_bind_int64(st, ":id", id);
-	db_bind_text(st, ":receipt", receipt);
-	rc = db_exec(st, e);
-	db_finalize(st);
-	return rc;
 }
 
 /* ---- refusals ---- */

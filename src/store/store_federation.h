@@ -116,7 +116,6 @@ struct fed_in_row {
 	int64_t received_at;
 	int64_t leaf_index;
 	const char *leaf_hash;         /* hex */
-	const char *receipt;           /* our signed receipt (wire form), NULL until signed */
 };
 
 typedef int store_fed_in_fn(void *arg, const struct fed_in_row *r, struct err *e);
@@ -126,8 +125,6 @@ int store_fed_in_add(struct db_conn *c, const struct fed_in_row *r, int64_t *id,
 int store_fed_in_get(struct db_conn *c, int64_t peer_id, const char *envelope_id,
 		     store_fed_in_fn *fn, void *arg, struct err *e);
 int store_fed_in_count(struct db_conn *c, int64_t *n, struct err *e);
-/* Keep the receipt signed after the commit (only if the row has none). */
-int store_fed_in_set_receipt(struct db_conn *c, int64_t id, const char *receipt, struct err *e);
 
 /* ---- refusals ---- */
 

@@ -35,6 +35,9 @@ static const char sth_add_sql[] =
 static const char sth_latest_sql[] =
 	"SELECT tree_size, timestamp_ms, root_hash, signature FROM tlog_sth"
 	" ORDER BY tree_size DESC, id DESC LIMIT 1";
+static const char sth_first_with_sql[] =
+	"SELECT tree_size, timestamp_ms, root_hash, signature FROM tlog_sth"
+	" WHERE tree_size > :idx ORDER BY tree_size, id LIMIT 1";
 static const char sth_page_sql[] =
 	"SELECT id, tree_size, timestamp_ms, root_hash, signature FROM tlog_sth"
 	" WHERE tree_size > :size OR (tree_size = :size AND id > :id)"
@@ -335,6 +338,25 @@ int store_tlog_sth_latest(struct db_conn *c, struct tlog_sth_row *out, struct er
 		rc = sth_from_row(st, 0, out, e);
 	else if (rc == DB_DONE)
 		rc = err_set(e, ERR_NOT_FOUND, "no signed tree head yet");
+	db_finalize(st);
+	return rc;
+}
+
+int store_tlog_sth_first_with(struct db_conn *c, uint64_t idx, struct tlog_sth_row *out,
+			      struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_prepare(c, &st, sth_first_with_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":idx", (int64_t)idx);
+	rc = db_step(st, e);
+	if (rc == DB_ROW)
+		rc = sth_from_row(st, 0, out, e);
+	else if (rc == DB_DONE)
+		rc = err_set(e, ERR_NOT_FOUND, "no signed tree head holds leaf %llu",
+			     (unsigned long long)idx);
 	db_finalize(st);
 	return rc;
 }

@@ -76,6 +76,11 @@ int store_tlog_nodes(struct db_conn *c, unsigned level, uint64_t start, uint64_t
 int store_tlog_sth_add(struct db_conn *c, const struct tlog_sth_row *s, struct err *e);
 /* The newest tree head (largest tree, then latest).  ERR_NOT_FOUND if none. */
 int store_tlog_sth_latest(struct db_conn *c, struct tlog_sth_row *out, struct err *e);
+/* The first tree head of a tree holding leaf idx (the smallest tree larger
+ * than idx, then the earliest): the head signed at the end of the batch that
+ * appended it.  ERR_NOT_FOUND if none. */
+int store_tlog_sth_first_with(struct db_conn *c, uint64_t idx, struct tlog_sth_row *out,
+			      struct err *e);
 /* Every tree head in order of tree size (then id), paged internally. */
 int store_tlog_sth_each(struct db_conn *c, int (*fn)(void *arg, const struct tlog_sth_row *s,
 						     struct err *e),

@@ -20,7 +20,13 @@ key` / `vulnflow peer add`.  Then:
                 replayed_id), a forged signature (401 bad_signature), an unknown
                 peer (403 unknown_peer), an expired one (422 expired), one for
                 another recipient (422 wrong_recipient), garbage (400); every
-                refusal listed by `vulnflow federation status --json`
+                refusal listed by `vulnflow federation status --json`; the
+                receipt checked without vulnflow (tests/intake/tlogverify.py and
+                openssl), and with another tree-head signature refused
+  inbox batch   an array of envelopes: results in order (new, forged, known,
+                new), a receipt for each proving its leaf, the same batch again
+                (the same receipts, no new leaf), 65 envelopes (413), malformed
+                arrays (400)
   hub_report    an authority_report envelope: stored on the hub, listed by GET
                 /api/v1/hub/reports with learned_at and the 2-day check
   crash         40 pings queued, the hub SIGKILLed while they are delivered,
@@ -373,6 +379,39 @@ def main():
         t.ok(st == 422 and j["error"]["code"] == "expired",
              "inbox: expired by the hub's (test) clock", j)
         hub.api("POST", "/api/v1/test/clock", {"now": None})
+
+        # ---- inbox: several envelopes in one POST (how the outbox delivers them)
+        size1 = hub.sth()["tree_size"]
+        b1 = craft("b-" + secrets.token_hex(4), {"n": 1})
+        b2 = craft("b-" + secrets.token_hex(4), {"n": 2})
+        bad = dict(b1)
+        bad["id"] = "b-forged-" + secrets.token_hex(4)
+        batch = b"[" + jcs(b1) + b",\n " + jcs(bad) + b"," + jcs(e1) + b"," + jcs(b2) + b"]"
+        st, j, raw = post(batch)
+        res = (j or {}).get("results") or []
+        t.ok(st == 200 and [x.get("status") for x in res] == [201, 401, 200, 201] and
+             res[1]["error"]["code"] == "bad_signature" and res[2]["receipt"] == r1,
+             "inbox batch: results in order (new, forged, the same as before, new)", raw)
+        t.ok(len(res) == 4 and all(
+            receipt_proves(res[i]["receipt"], hub, prov.key_id, e["id"], "ping",
+                           hashlib.sha256(jcs(e)).hexdigest())
+            for i, e in ((0, b1), (3, b2))),
+             "inbox batch: each new envelope's receipt proves its own leaf", res)
+        t.ok(hub.sth()["tree_size"] == size1 + 2, "inbox batch: one leaf per new envelope",
+             (size1, hub.sth()))
+        st, j2, _ = post(batch)
+        res2 = (j2 or {}).get("results") or []
+        t.ok(st == 200 and [x.get("status") for x in res2] == [200, 401, 200, 200] and
+             res2[0]["receipt"] == res[0]["receipt"] and res2[3]["receipt"] == res[3]["receipt"]
+             and hub.sth()["tree_size"] == size1 + 2,
+             "inbox batch: the same batch again: the same receipts, no new leaf", res2)
+        st, j, _ = post(b"[" + b",".join([jcs(b1)] * 65) + b"]")
+        t.ok(st == 413 and j["error"]["code"] == "batch_too_large",
+             "inbox batch: more than 64 envelopes refused (413)", j)
+        for raw_bad in (b"[" + jcs(b1) + b",", b"[]", b"[" + jcs(b1) + b",1]"):
+            st, j, _ = post(raw_bad)
+            t.ok(st == 400 and j["error"]["code"] == "malformed_envelope",
+                 f"inbox batch: a malformed batch is refused as malformed ({raw_bad[-8:]!r})", j)
 
         # ---- hub: an authority report
         content = json.dumps({"case_id": 7, "document": "报送", "learned_at":

@@ -5,7 +5,8 @@
  * parses must round-trip: its wire form parses again to the same fields,
  * the same signing input and the same wire form (the canonical form is a
  * fixed point).  Any JSON input is also canonicalised on its own (RFC 8785):
- * the result, if any, must parse back to JSON and canonicalise to itself.
+ * the result, if any, must parse back to JSON and canonicalise to itself,
+ * and split as a batch (envelope_split_batch): each range one JSON object.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,6 +41,28 @@ static void check_jcs(const uint8_t *data, size_t size)
 	json_decref(v);
 }
 
+/* A batch's ranges lie in the input, in order, and each is one JSON object
+ * on its own. */
+static void check_batch(const uint8_t *data, size_t size)
+{
+	size_t start[8], len[8], n;
+	int rc = envelope_split_batch((const char *)data, size, 8, start, len, &n);
+
+	if (rc != 0 && rc != -1 && rc != -2)
+		abort();
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		json_error_t je;
+		json_t *v;
+
+		if (start[i] + len[i] > size || (i > 0 && start[i] < start[i - 1] + len[i - 1]))
+			abort();
+		v = json_loadb((const char *)data + start[i], len[i], 0, &je);
+		if (!json_is_object(v))
+			abort();
+		json_decref(v);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct envelope *env, *again;
@@ -49,6 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n1, n2;
 
 	check_jcs(data, size);
+	check_batch(data, size);
 	if (envelope_parse(&env, (const char *)data, size, &e) < 0) {
 		const char *name = err_name(&e);
 

@@ -390,6 +390,44 @@ static void test_new_errors(void **state)
 	json_decref(arr);
 }
 
+static void expect_split(const char *s, int want, size_t max, const char *const *items)
+{
+	size_t start[8], size[8], n = 99;
+
+	assert_int_equal(envelope_split_batch(s, strlen(s), max, start, size, &n), want);
+	if (want != 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(items[i]);
+		assert_int_equal(size[i], strlen(items[i]));
+		assert_memory_equal(s + start[i], items[i], size[i]);
+	}
+	assert_null(items[n]);
+}
+
+static void test_split_batch(void **state)
+{
+	static const char *const two[] = { "{\"a\":[1,{\"b\":\"]\"}]}", "{}", NULL };
+	static const char *const one[] = { "{\"x\":\"[,]\"}", NULL };
+
+	(void)state;
+	expect_split("[{\"a\":[1,{\"b\":\"]\"}]},{}]", 0, 8, two);
+	expect_split(" \n[ {\"a\":[1,{\"b\":\"]\"}]} ,\t{} ]\r\n", 0, 8, two);
+	expect_split("[{\"x\":\"[,]\"}]", 0, 8, one);
+	expect_split("[{},{}]", 0, 2, (const char *const[]){ "{}", "{}", NULL });
+	expect_split("[{},{},{}]", -2, 2, NULL);
+	expect_split("{\"from\":\"x\"}", -1, 8, NULL);     /* one envelope */
+	expect_split("[]", -1, 8, NULL);
+	expect_split("[1]", -1, 8, NULL);
+	expect_split("[{},1]", -1, 8, NULL);
+	expect_split("[{}", -1, 8, NULL);
+	expect_split("[{},]", -1, 8, NULL);
+	expect_split("[{}] x", -1, 8, NULL);
+	expect_split("[{}{}]", -1, 8, NULL);
+	expect_split("[{\"a\":1,\"a\":2}]", -1, 8, NULL);  /* duplicate member */
+	expect_split("", -1, 8, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_sign_verify),
 		cmocka_unit_test(test_new_errors),
+		cmocka_unit_test(test_split_batch),
 	};
 	struct err e = ERR_INIT;
 
