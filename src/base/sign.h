@@ -1,4 +1,5 @@
-/* sign.h - the receipt log's signatures: SM2 (the default) or Ed25519, over OpenSSL 3.
+/* sign.h - the receipt log's signatures: SM2 (the default) or Ed25519 (keys and SM2
+ * through OpenSSL 3, Ed25519 signatures through libsodium; crypto.c says why).
  *
  * A key lives in two PEM files written by sign_key_generate(): the private
  * key (PKCS#8, mode 0600) and the public key (SubjectPublicKeyInfo).  The
