@@ -19,6 +19,7 @@ static void help(void)
 	    "       vulnflow platform provider add --name N --pattern GLOB [--pattern GLOB ...]\n"
 	    "                                      (--peer KEY_ID | --email ADDR) [--jurisdiction "
 	    "CC]\n"
+	    "                                      [--min-level 1|2|3]\n"
 	    "       vulnflow platform provider list [--all]\n"
 	    "       vulnflow platform provider remove ID\n"
 	    "       vulnflow platform route REPORT_ID [--provider ID]\n"
@@ -31,11 +32,14 @@ static void help(void)
 	    "  filing show    the newest version and its envelope's delivery state\n"
 	    "  registry       on a hub: the filed platforms (what /registry.json publishes)\n"
 	    "  provider add   a provider directory entry: GLOB patterns on the product name\n"
-	    "                 (case-insensitive), a provider peer or an e-mail address\n"
+	    "                 (case-insensitive), a provider peer or an e-mail address;\n"
+	    "                 --min-level: the lowest researcher level that sees it and may\n"
+	    "                 designate it as the program of a report (default 1: open)\n"
 	    "  provider list  the directory (--all: removed entries too)\n"
 	    "  route          route a received report to its product's provider (the overseas\n"
-	    "                 guard of Art. 9(7) applies); without --provider, the one entry\n"
-	    "                 whose pattern matches the product name\n"
+	    "                 guard of Art. 9(7) applies); without --provider, the program its\n"
+	    "                 reporter designated, else the one entry whose pattern matches the\n"
+	    "                 product name\n"
 	    "  routed         routed reports (of one report with --report) and their status\n\n"
 	    "  --dir DIR   instance directory (default %s)\n"
 	    "  --db URL    database URL (overrides the configuration)\n"
@@ -73,6 +77,7 @@ int cmd_platform(int argc, char **argv)
 						 {"email", required_argument, NULL, 'm'},
 						 {"jurisdiction", required_argument, NULL, 'j'},
 						 {"provider", required_argument, NULL, 'v'},
+						 {"min-level", required_argument, NULL, 'L'},
 						 {"report", required_argument, NULL, 'r'},
 						 {"all", no_argument, NULL, 'a'},
 						 {"json", no_argument, NULL, 'J'},
@@ -121,6 +126,13 @@ int cmd_platform(int argc, char **argv)
 		case 'v':
 			if ((provider = parse_id(optarg)) < 0)
 				goto usage_id;
+			break;
+		case 'L':
+			if (strlen(optarg) != 1 || optarg[0] < '1' || optarg[0] > '3') {
+				json_decref(patterns);
+				return cli_usage("platform", "--min-level takes 1, 2 or 3");
+			}
+			pi.min_level = optarg[0] - '0';
 			break;
 		case 'r':
 			if ((report = parse_id(optarg)) < 0)

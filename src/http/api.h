@@ -193,6 +193,7 @@ int api_report_routes(struct req *r);
 int api_platform_routed(struct req *r);
 int api_platform_me(struct req *r);
 int api_platform_me_identity(struct req *r);
+int api_platform_me_program(struct req *r);
 int api_platform_researchers(struct req *r);
 int api_platform_researcher_get(struct req *r);
 int api_platform_researcher_verify(struct req *r);

@@ -76,29 +76,22 @@ int api_platform_providers(struct req *r)
 	struct err e = ERR_INIT;
 	json_t *out;
 
-	/* staff, or a level-3 researcher (platform_users.h) */
+	/* a researcher sees the entries of their level and below (platform_users.h) */
 	if (!role_has(r->who.role, CAP_CASES_READ)) {
-		int level;
-
-		if (pu_level_of(r->app->in, r->who.user.id, &level, &e) < 0)
+		if (fed_provider_visible(r->app->in, r->who.user.id, &out, &e) < 0)
 			return req_fail(r, &e);
-		if (level < 3) {
-			err_setn(
-			    &e, ERR_FORBIDDEN, "level_too_low",
-			    "the provider directory is for platform staff and level-3 (trusted) "
-			    "researchers");
-			return req_fail(r, &e);
-		}
-		all = NULL;
+		return req_json(r, 200, out);
 	}
 	if (fed_provider_list(r->app->in, all && strcmp(all, "true") == 0, &out, &e) < 0)
 		return req_fail(r, &e);
 	return req_json(r, 200, json_pack("{s:o}", "providers", out));
 }
 
-/* POST /api/v1/platform/providers {"name","patterns","peer"|"email","jurisdiction"} */
+/* POST /api/v1/platform/providers {"name","patterns","peer"|"email","jurisdiction",
+ * "min_level"} */
 int api_platform_provider_add(struct req *r)
 {
+	json_t *lvl = json_object_get(r->json, "min_level");
 	struct fed_provider_input p = {
 	    .name = json_string_value(json_object_get(r->json, "name")),
 	    .patterns = json_object_get(r->json, "patterns"),
@@ -106,8 +99,8 @@ int api_platform_provider_add(struct req *r)
 	    .email = json_string_value(json_object_get(r->json, "email")),
 	    .jurisdiction = json_string_value(json_object_get(r->json, "jurisdiction")),
 	};
-	static const char *const members[] = {"name",  "patterns",     "peer",
-					      "email", "jurisdiction", NULL};
+	static const char *const members[] = {"name",	      "patterns",  "peer", "email",
+					      "jurisdiction", "min_level", NULL};
 	struct err e = ERR_INIT;
 	const char *k;
 	json_t *v, *out;
@@ -118,10 +111,21 @@ int api_platform_provider_add(struct req *r)
 
 		for (i = 0; members[i] && strcmp(members[i], k); i++)
 			;
-		if (members[i] == NULL || (i != 1 && !json_is_string(v) && !json_is_null(v))) {
+		if (members[i] == NULL ||
+		    (i != 1 && i != 5 && !json_is_string(v) && !json_is_null(v))) {
 			err_set(&e, ERR_INVALID, "unknown or mistyped member \"%s\"", k);
 			return req_fail(r, &e);
 		}
+	}
+	if (lvl != NULL && !json_is_null(lvl)) {
+		if (!json_is_integer(lvl) || json_integer_value(lvl) < 1 ||
+		    json_integer_value(lvl) > 3) {
+			err_set(&e, ERR_INVALID,
+				"\"min_level\" must be 1, 2 or 3 (the lowest researcher level that "
+				"sees the entry)");
+			return req_fail(r, &e);
+		}
+		p.min_level = (int)json_integer_value(lvl);
 	}
 	if (fed_provider_add(r->app->in, &p, &out, &e) < 0)
 		return req_fail(r, &e);
@@ -160,15 +164,19 @@ int api_report_route(struct req *r)
 	return req_json(r, 201, out);
 }
 
-/* GET /api/v1/reports/{id}/routes */
+/* GET /api/v1/reports/{id}/routes: the routings and the researcher's program */
 int api_report_routes(struct req *r)
 {
 	struct err e = ERR_INIT;
-	json_t *out;
+	json_t *out, *prog;
 
 	if (fed_routed_list(r->app->in, r->path_id, 0, &out, &e) < 0)
 		return req_fail(r, &e);
-	return req_json(r, 200, json_pack("{s:o}", "routes", out));
+	if (fed_program_get(r->app->in, r->path_id, &prog, &e) < 0) {
+		json_decref(out);
+		return req_fail(r, &e);
+	}
+	return req_json(r, 200, json_pack("{s:o,s:o}", "routes", out, "program", prog));
 }
 
 /* GET /api/v1/platform/routed?limit= */
@@ -211,6 +219,25 @@ int api_platform_me_identity(struct req *r)
 	if (r->app->intake == NULL)
 		return no_intake(r);
 	if (pu_identity_put(r->app->in, r->app->intake, &a, r->json, &out, &e) < 0)
+		return req_fail(r, &e);
+	return req_json(r, 200, out);
+}
+
+/* PUT /api/v1/platform/me/reports/{id}/program {"provider": ID}: the caller designates a
+ * directory entry they may see for their own report (fed_platform.h). */
+int api_platform_me_program(struct req *r)
+{
+	struct actor a = req_actor(r);
+	json_t *prov = json_object_get(r->json, "provider"), *out;
+	struct err e = ERR_INIT;
+
+	if (json_object_size(r->json) != 1 || !json_is_integer(prov) ||
+	    json_integer_value(prov) < 1) {
+		err_set(&e, ERR_INVALID, "program {\"provider\": a directory entry's id}");
+		return req_fail(r, &e);
+	}
+	if (fed_program_designate(r->app->in, &a, r->path_id, json_integer_value(prov), &out, &e) <
+	    0)
 		return req_fail(r, &e);
 	return req_json(r, 200, out);
 }

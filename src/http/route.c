@@ -416,12 +416,12 @@ const struct route routes[] = {
 	  .tag = "platform", .summary = "Hub: the filed collection platforms as JSON" },
 	{ R("GET", "/api/v1/platform/providers", api_platform_providers, CAP_SELF),
 	  .status = 200, .tag = "platform", .query = "all:true to list removed entries too (staff)",
-	  .summary = "Platform: the provider directory (who makes which products): staff and"
-	  " level-3 researchers" },
+	  .summary = "Platform: the provider directory (who makes which products): all of it for"
+	  " staff; for a researcher the entries of min_level up to their level" },
 	{ R("POST", "/api/v1/platform/providers", api_platform_provider_add, CAP_USERS_ADMIN),
 	  .json_object_body = 1, .status = 201, .tag = "platform",
 	  .summary = "Platform: add a provider {\"name\",\"patterns\":[glob on the product"
-	  " name],\"peer\" or \"email\",\"jurisdiction\"}" },
+	  " name],\"peer\" or \"email\",\"jurisdiction\",\"min_level\":1..3}" },
 	{ R("DELETE", "/api/v1/platform/providers/{id}", api_platform_provider_remove,
 	    CAP_USERS_ADMIN), .status = 200, .tag = "platform",
 	  .summary = "Platform: remove a provider from the directory" },
@@ -431,7 +431,8 @@ const struct route routes[] = {
 	  " (envelope or e-mail; the overseas guard applies)" },
 	{ R("GET", "/api/v1/reports/{id}/routes", api_report_routes, CAP_CASES_READ),
 	  .status = 200, .tag = "platform",
-	  .summary = "Platform: where a report was routed and what each provider said since" },
+	  .summary = "Platform: where a report was routed, what each provider said and published"
+	  " since, and the program its reporter designated" },
 	{ R("GET", "/api/v1/platform/routed", api_platform_routed, CAP_CASES_READ),
 	  .status = 200, .tag = "platform", .query = "limit:1..1000 (50)",
 	  .summary = "Platform: routed reports, newest first" },
@@ -442,6 +443,10 @@ const struct route routes[] = {
 	  .json_object_body = 1, .status = 200, .tag = "platform",
 	  .summary = "Platform: give one's real-name identity {\"name\",\"id_number\","
 	  "\"id_type\",\"phone\"} (sealed at rest; verification pending again)" },
+	{ R("PUT", "/api/v1/platform/me/reports/{id}/program", api_platform_me_program, CAP_SELF),
+	  .json_object_body = 1, .status = 200, .tag = "platform",
+	  .summary = "Platform: designate the program (a directory entry of one's level) for one's"
+	  " own report {\"provider\"} until it is routed (audited)" },
 	{ R("GET", "/api/v1/platform/researchers", api_platform_researchers, CAP_USERS_ADMIN),
 	  .status = 200, .tag = "platform", .query = "after:last user id;limit:1..500 (50)",
 	  .summary = "Platform: researchers with their verification and level" },

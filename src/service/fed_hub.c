@@ -10,6 +10,7 @@
 #include "base/crypto.h"
 #include "base/mem.h"
 #include "base/timefmt.h"
+#include "service/fed_platform.h"
 #include "service/fed_types.h"
 #include "service/federation.h"
 #include "service/instance.h"
@@ -460,7 +461,7 @@ static int blackout_apply(struct db_conn *c, const struct fed_rx *rx, struct err
 	return store_fed_blackout_map(c, rx->peer->id, "consent", src, cid, rx->received_at, e);
 }
 
-/* ---- advisory_published (hub) ---- */
+/* ---- advisory_published (hub; a platform's are fed_platform.c's) ---- */
 
 static int published_check(struct instance *in, const struct fed_peer_row *peer,
 			   const struct envelope *env, struct err *e)
@@ -469,6 +470,8 @@ static int published_check(struct instance *in, const struct fed_peer_row *peer,
 	const char *v;
 	int64_t at;
 
+	if (strcmp(in->cfg.role, "platform") == 0)
+		return fed_platform_published_check(in, peer, env, e);
 	if (strcmp(in->cfg.role, "hub") != 0)
 		return err_setn(e, ERR_INVALID, "unsupported_type",
 				"this instance (role %s) does not take advisory notices",
@@ -491,6 +494,8 @@ static int published_apply(struct db_conn *c, const struct fed_rx *rx, struct er
 	struct hub_published_row r;
 	int64_t id;
 
+	if (strcmp(rx->in->cfg.role, "platform") == 0)
+		return fed_platform_published_apply(c, rx, e);
 	memset(&r, 0, sizeof(r));
 	r.inbox_id = rx->inbox_id;
 	r.provider_peer_id = rx->peer->id;

@@ -1,5 +1,5 @@
-/* fed_platform.c - filing and the registry, the provider directory, routing and status updates (see
- * fed_platform.h). */
+/* fed_platform.c - filing and the registry, the provider directory and programs, routing, status
+ * updates and advisories published (see fed_platform.h). */
 #include "service/fed_platform.h"
 
 #include <fnmatch.h>
@@ -20,8 +20,10 @@
 #include "service/instance.h"
 #include "service/intake.h"
 #include "service/mail_out.h"
+#include "service/platform_users.h"
 #include "store/store_federation.h"
 #include "store/store_platform.h"
+#include "store/store_report.h"
 
 #define RULES_MAX 20000
 #define WORK_BATCH 32
@@ -803,6 +805,75 @@ static int pf_apply(struct db_conn *c, const struct fed_rx *rx, struct err *e)
 	return rc < 0 ? -1 : 0;
 }
 
+/* ---- advisory_published on a platform (handed over by fed_hub.c's row) ---- */
+
+static int url_ok(const char *s)
+{
+	return text_ok(s, 1000, 0) && strchr(s, ' ') == NULL &&
+	       (strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0);
+}
+
+/* An optional member: absent, null, or a string of 1..max characters on one line. */
+static int opt_text(const json_t *b, const char *key, size_t max)
+{
+	const json_t *v = json_object_get(b, key);
+
+	return v == NULL || json_is_null(v) || text_ok(json_string_value(v), max, 0);
+}
+
+int fed_platform_published_check(struct instance *in, const struct fed_peer_row *peer,
+				 const struct envelope *env, struct err *e)
+{
+	const json_t *b = env->body, *url = json_object_get(b, "url");
+	const char *at = json_string_value(json_object_get(b, "published_at"));
+	int64_t when;
+
+	if (strcmp(in->cfg.role, "platform") != 0)
+		return unsupported(env->type, in->cfg.role, "", e);
+	if (strcmp(peer->role, "provider") != 0)
+		return unsupported(env->type, in->cfg.role, " from a peer that is not a provider",
+				   e);
+	if (!ref_ok(json_string_value(json_object_get(b, "platform_ref"))) ||
+	    !text_ok(json_string_value(json_object_get(b, "advisory")), 128, 0) ||
+	    !opt_text(b, "case_ref", 64) || !opt_text(b, "title", 1000) ||
+	    (url != NULL && !json_is_null(url) && !url_ok(json_string_value(url))) || at == NULL ||
+	    time_parse_rfc3339(at, &when) < 0)
+		return bad_body(env->type,
+				"needs \"platform_ref\", \"advisory\" (1-128), \"published_at\" "
+				"(RFC 3339) and optionally \"case_ref\", \"title\" (1-1000) and "
+				"\"url\" (http or https)",
+				e);
+	return 0;
+}
+
+int fed_platform_published_apply(struct db_conn *c, const struct fed_rx *rx, struct err *e)
+{
+	const json_t *b = rx->env->body;
+	const char *ref = json_string_value(json_object_get(b, "platform_ref"));
+	struct status_find x = {0, ""};
+	struct platform_advisory_row r;
+	char *end = NULL;
+	long long id = ref ? strtoll(ref, &end, 10) : 0;
+	int added;
+
+	if (ref == NULL || *end != '\0' || id <= 0 ||
+	    store_platform_routed_get(c, id, status_find, &x, e) < 0 ||
+	    strcmp(x.peer, rx->peer->key_id) != 0)
+		return err_setn(e, ERR_INVALID, "invalid_body",
+				"advisory_published: \"%s\" is not a report routed to this peer",
+				ref);
+	memset(&r, 0, sizeof(r));
+	r.routed_id = x.id;
+	r.inbox_id = rx->inbox_id;
+	r.advisory = json_string_value(json_object_get(b, "advisory"));
+	r.title = json_string_value(json_object_get(b, "title"));
+	r.url = json_string_value(json_object_get(b, "url"));
+	time_parse_rfc3339(json_string_value(json_object_get(b, "published_at")), &r.published_at);
+	r.received_at = rx->received_at;
+	/* the same advisory again (a retry in a new envelope): the first is kept */
+	return store_platform_routed_advisory_add(c, &r, &added, e);
+}
+
 const struct fed_type fed_platform_types[] = {
     {"platform_filing", pf_check, pf_apply, NULL},
     {"report_routed", pf_check, pf_apply, NULL},
@@ -816,11 +887,23 @@ static json_t *provider_json(const struct platform_provider_row *r)
 {
 	json_error_t je;
 
-	return json_pack("{s:I,s:s,s:o,s:s?,s:s?,s:s?,s:s,s:o,s:o}", "id", (json_int_t)r->id,
+	return json_pack("{s:I,s:s,s:o,s:s?,s:s?,s:s?,s:s,s:I,s:o,s:o}", "id", (json_int_t)r->id,
 			 "name", r->name, "patterns", json_loads(r->patterns, 0, &je), "peer",
 			 r->peer_key_id, "email", r->email, "jurisdiction", r->jurisdiction,
-			 "channel", r->peer_key_id ? "federation" : "email", "created_at",
-			 time_json(r->created_at), "removed_at", time_json(r->removed_at));
+			 "channel", r->peer_key_id ? "federation" : "email", "min_level",
+			 (json_int_t)r->min_level, "created_at", time_json(r->created_at),
+			 "removed_at", time_json(r->removed_at));
+}
+
+/* What a researcher sees of an entry: who and what, not how it is reached. */
+static json_t *program_entry_json(const struct platform_provider_row *r)
+{
+	json_error_t je;
+
+	return json_pack("{s:I,s:s,s:o,s:I,s:s,s:s?}", "id", (json_int_t)r->id, "name", r->name,
+			 "patterns", json_loads(r->patterns, 0, &je), "min_level",
+			 (json_int_t)r->min_level, "channel",
+			 r->peer_key_id ? "federation" : "email", "jurisdiction", r->jurisdiction);
 }
 
 struct prov_ctx {
@@ -912,6 +995,10 @@ int fed_provider_add(struct instance *in, const struct fed_provider_input *p, js
 		return err_set(e, ERR_INVALID,
 			       "\"jurisdiction\" must be two upper-case letters "
 			       "(ISO 3166-1 alpha-2)");
+	if (p->min_level < 0 || p->min_level > 3)
+		return err_set(e, ERR_INVALID,
+			       "\"min_level\" must be 1, 2 or 3 (the lowest researcher level "
+			       "that sees the entry)");
 	{
 		json_t *cur;
 
@@ -933,6 +1020,7 @@ int fed_provider_add(struct instance *in, const struct fed_provider_input *p, js
 	x.row.email = p->email;
 	x.row.jurisdiction = p->jurisdiction;
 	x.row.created_at = time_now_us();
+	x.row.min_level = p->min_level ? p->min_level : 1;
 	x.peer_sel = p->peer;
 	rc = in_tx(in->db, prov_add_tx, &x, e);
 	free(pats);
@@ -1006,7 +1094,237 @@ int fed_provider_remove(struct instance *in, int64_t id, json_t **out, struct er
 	return 0;
 }
 
+struct visible_ctx {
+	int64_t user_id;
+	int level;
+	json_t *a;
+};
+
+static int visible_append(void *arg, const struct platform_provider_row *r, struct err *e)
+{
+	(void)e;
+	json_array_append_new(arg, program_entry_json(r));
+	return 0;
+}
+
+static int visible_conn(struct db_conn *c, void *arg, struct err *e)
+{
+	struct visible_ctx *x = arg;
+
+	if (pu_level_conn(c, x->user_id, &x->level, e) < 0)
+		return -1;
+	return store_platform_provider_visible(c, x->level, visible_append, x->a, e);
+}
+
+int fed_provider_visible(struct instance *in, int64_t user_id, json_t **out, struct err *e)
+{
+	struct visible_ctx x = {user_id, 1, json_array()};
+
+	*out = NULL;
+	if (not_platform(in, e) < 0 || on_conn(in->db, visible_conn, &x, e) < 0) {
+		json_decref(x.a);
+		return -1;
+	}
+	*out = json_pack("{s:I,s:o}", "level", (json_int_t)x.level, "providers", x.a);
+	return 0;
+}
+
+/* ---- programs (platform) ---- */
+
+static json_t *program_json(const struct platform_program_row *r)
+{
+	return json_pack("{s:I,s:{s:I,s:s,s:I,s:b},s:I,s:o}", "report_id", (json_int_t)r->report_id,
+			 "provider", "id", (json_int_t)r->provider_id, "name", r->provider_name,
+			 "min_level", (json_int_t)r->provider_min_level, "removed",
+			 r->provider_removed_at != 0, "designated_by", (json_int_t)r->user_id,
+			 "designated_at", time_json(r->designated_at));
+}
+
+static int program_take(void *arg, const struct platform_program_row *r, struct err *e)
+{
+	json_t **out = arg;
+
+	(void)e;
+	json_decref(*out);
+	*out = program_json(r);
+	return 0;
+}
+
+struct program_ctx {
+	const struct actor *a;
+	int64_t report_id, provider_id;
+	int64_t reporter; /* the report's reporter account, 0: anonymous */
+	int found;	  /* the report exists and was accepted */
+	int routed;	  /* routings of the report */
+	int level;
+	struct platform_provider_row entry;
+	char entry_name[256];
+	int entry_found;
+	int refused;
+	json_t *out;
+};
+
+static int program_report(void *arg, const struct report_row *r, struct err *e)
+{
+	struct program_ctx *x = arg;
+
+	(void)e;
+	x->found = strcmp(r->disposition, "accepted") == 0;
+	x->reporter = r->reporter_user_id;
+	return 0;
+}
+
+static int program_entry(void *arg, const struct platform_provider_row *r, struct err *e)
+{
+	struct program_ctx *x = arg;
+
+	(void)e;
+	x->entry = *r;
+	snprintf(x->entry_name, sizeof(x->entry_name), "%s", r->name);
+	x->entry.name = x->entry_name;
+	x->entry.patterns = x->entry.peer_key_id = x->entry.email = x->entry.jurisdiction = NULL;
+	x->entry_found = 1;
+	return 0;
+}
+
+static int program_count_routed(void *arg, const struct platform_routed_row *r, struct err *e)
+{
+	struct program_ctx *x = arg;
+
+	(void)r;
+	(void)e;
+	x->routed++;
+	return 0;
+}
+
+static int program_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct program_ctx *x = arg;
+	struct platform_program_row g;
+	struct err e2 = ERR_INIT;
+
+	if (store_report_get(c, x->report_id, program_report, x, &e2) < 0 &&
+	    e2.code != ERR_NOT_FOUND) {
+		*e = e2;
+		return -1;
+	}
+	/* someone else's report is as unknown as a report that does not exist */
+	if (!x->found || x->reporter == 0 || x->reporter != x->a->user_id)
+		return err_setn(e, ERR_NOT_FOUND, "unknown_report", "you have no report %lld",
+				(long long)x->report_id);
+	if (store_platform_routed_list(c, x->report_id, 0, program_count_routed, x, e) < 0)
+		return -1;
+	if (x->routed > 0)
+		return err_setn(e, ERR_CONFLICT, "already_routed",
+				"report %lld was routed already: its program cannot change",
+				(long long)x->report_id);
+	e2 = (struct err)ERR_INIT;
+	if (store_platform_provider_get(c, x->provider_id, program_entry, x, &e2) < 0 &&
+	    e2.code != ERR_NOT_FOUND) {
+		*e = e2;
+		return -1;
+	}
+	if (!x->entry_found || x->entry.removed_at != 0)
+		return err_setn(e, ERR_NOT_FOUND, "unknown_provider",
+				"no active provider %lld in the directory",
+				(long long)x->provider_id);
+	if (pu_level_conn(c, x->a->user_id, &x->level, e) < 0)
+		return -1;
+	if (x->entry.min_level > x->level) {
+		/* refused, and the refusal kept: the transaction commits the audit only */
+		x->refused = 1;
+		return audit_record(c, x->a, "report.program_refused", "report", x->report_id,
+				    json_pack("{s:I,s:I,s:I}", "provider_id",
+					      (json_int_t)x->provider_id, "min_level",
+					      (json_int_t)x->entry.min_level, "level",
+					      (json_int_t)x->level),
+				    e);
+	}
+	memset(&g, 0, sizeof(g));
+	g.report_id = x->report_id;
+	g.provider_id = x->provider_id;
+	g.user_id = x->a->user_id;
+	g.designated_at = time_now_us();
+	if (store_platform_program_put(c, &g, e) < 0 ||
+	    audit_record(c, x->a, "report.program", "report", x->report_id,
+			 json_pack("{s:I,s:I,s:I}", "provider_id", (json_int_t)x->provider_id,
+				   "min_level", (json_int_t)x->entry.min_level, "level",
+				   (json_int_t)x->level),
+			 e) < 0)
+		return -1;
+	return store_platform_program_get(c, x->report_id, program_take, &x->out, e);
+}
+
+int fed_program_designate(struct instance *in, const struct actor *a, int64_t report_id,
+			  int64_t provider_id, json_t **out, struct err *e)
+{
+	struct program_ctx x;
+
+	*out = NULL;
+	if (not_platform(in, e) < 0)
+		return -1;
+	if (a == NULL || a->user_id == 0)
+		return err_setn(e, ERR_FORBIDDEN, "forbidden",
+				"sign in to designate a program for your report");
+	memset(&x, 0, sizeof(x));
+	x.a = a;
+	x.report_id = report_id;
+	x.provider_id = provider_id;
+	if (in_tx(in->db, program_tx, &x, e) < 0) {
+		json_decref(x.out);
+		return -1;
+	}
+	if (x.refused)
+		return err_setn(e, ERR_FORBIDDEN, "level_too_low",
+				"this program is open to researchers of level %lld and above; your "
+				"level is %d",
+				(long long)x.entry.min_level, x.level);
+	*out = x.out;
+	return 0;
+}
+
+struct program_get_ctx {
+	int64_t report_id;
+	json_t *out;
+};
+
+static int program_get_conn(struct db_conn *c, void *arg, struct err *e)
+{
+	struct program_get_ctx *x = arg;
+	struct err e2 = ERR_INIT;
+
+	if (store_platform_program_get(c, x->report_id, program_take, &x->out, &e2) < 0 &&
+	    e2.code != ERR_NOT_FOUND) {
+		*e = e2;
+		return -1;
+	}
+	return 0;
+}
+
+int fed_program_get(struct instance *in, int64_t report_id, json_t **out, struct err *e)
+{
+	struct program_get_ctx x = {report_id, NULL};
+
+	*out = NULL;
+	if (not_platform(in, e) < 0 || on_conn(in->db, program_get_conn, &x, e) < 0) {
+		json_decref(x.out);
+		return -1;
+	}
+	*out = x.out ? x.out : json_null();
+	return 0;
+}
+
 /* ---- routing (platform) ---- */
+
+/* The newest advisory the routing's provider published, or null. */
+static json_t *advisory_json(const struct platform_routed_row *r)
+{
+	if (r->advisory == NULL)
+		return json_null();
+	return json_pack("{s:s,s:s?,s:s?,s:o}", "advisory", r->advisory, "title", r->advisory_title,
+			 "url", r->advisory_url, "published_at",
+			 time_json(r->advisory_published_at));
+}
 
 static json_t *routed_json(const struct platform_routed_row *r)
 {
@@ -1027,6 +1345,8 @@ static json_t *routed_json(const struct platform_routed_row *r)
 		json_decref(d);
 	}
 	json_object_set_new(o, "status", st);
+	json_object_set_new(o, "designated", json_boolean(r->designated));
+	json_object_set_new(o, "advisory", advisory_json(r));
 	return o;
 }
 
@@ -1132,7 +1452,8 @@ static int route_env_tx(struct db_conn *c, void *arg, struct err *e)
 	if (store_platform_routed_set_envelope(c, x->id, x->row.envelope_id, x->row.message_id, e) <
 		0 ||
 	    audit_record(c, x->a, "report.route", "report", x->row.report_id,
-			 json_pack("{s:I,s:O}", "routing", (json_int_t)x->id, "guard",
+			 json_pack("{s:I,s:O,s:O}", "routing", (json_int_t)x->id, "program",
+				   json_object_get(x->audit, "program"), "guard",
 				   json_object_get(x->audit, "guard")),
 			 e) < 0)
 		return -1;
@@ -1230,12 +1551,25 @@ int fed_route_report(struct instance *in, struct intake *it, struct federation *
 	const char *product, *jur = NULL, *matched = NULL;
 	char pat[256], envid[ENVELOPE_ID_MAX + 1], mid[512] = "", *guard_text = NULL;
 	size_t pick = 0, nmatch = 0;
-	int domestic, rc = -1;
+	int domestic, via_program = 0, rc = -1;
 
 	*out = NULL;
 	x->a = a;
 	if (not_platform(in, e) < 0 || intake_report_get(it, a, report_id, 0, &rep, e) < 0)
 		goto out;
+	if (provider_id == 0) {
+		/* the program the researcher designated, if any, names the entry */
+		json_t *prog;
+
+		if (fed_program_get(in, report_id, &prog, e) < 0)
+			goto out;
+		if (json_is_object(prog)) {
+			provider_id = json_integer_value(
+			    json_object_get(json_object_get(prog, "provider"), "id"));
+			via_program = 1;
+		}
+		json_decref(prog);
+	}
 	product = jstr(json_object_get(rep, "product"), "name");
 	if (on_conn(in->db, route_dir_conn, x, e) < 0)
 		goto out;
@@ -1263,9 +1597,10 @@ int fed_route_report(struct instance *in, struct intake *it, struct federation *
 	}
 	if (provider_id != 0 && (x->n == 0 || x->ent[pick].id != provider_id)) {
 		err_setn(e, ERR_NOT_FOUND, "unknown_provider",
-			 "no active provider %lld in the "
-			 "directory",
-			 (long long)provider_id);
+			 "no active provider %lld in the directory%s", (long long)provider_id,
+			 via_program ? " (the program designated for the report): name a "
+				       "provider"
+				     : "");
 		goto out;
 	}
 	{
@@ -1323,8 +1658,9 @@ int fed_route_report(struct instance *in, struct intake *it, struct federation *
 			  : domestic ? "the recipient is in mainland China (CN)"
 				     : "the recipient is not the product's provider and is not in "
 				       "mainland China (or its jurisdiction is unknown)");
-	x->audit = json_pack("{s:I,s:s,s:O}", "provider_id", (json_int_t)x->ent[pick].id, "channel",
-			     x->ent[pick].peer ? "federation" : "email", "guard", guard);
+	x->audit = json_pack("{s:I,s:s,s:b,s:O}", "provider_id", (json_int_t)x->ent[pick].id,
+			     "channel", x->ent[pick].peer ? "federation" : "email", "program",
+			     via_program, "guard", guard);
 	x->row.report_id = report_id;
 	if (!domestic && !x->ent[pick].match) {
 		struct err e2 = ERR_INIT;
@@ -1432,21 +1768,37 @@ int fed_routed_list(struct instance *in, int64_t report_id, int limit, json_t **
 
 int fed_routed_status_add(struct instance *in, json_t *o, struct err *e)
 {
-	json_t *all, *v, *a;
+	json_t *all, *v, *a, *prog;
+	int64_t id;
 	size_t i;
 
 	if (strcmp(in->cfg.role, "platform") != 0 || !json_is_integer(json_object_get(o, "id")))
 		return 0;
-	if (fed_routed_list(in, json_integer_value(json_object_get(o, "id")), 0, &all, e) < 0)
+	id = json_integer_value(json_object_get(o, "id"));
+	if (fed_routed_list(in, id, 0, &all, e) < 0)
 		return -1;
-	/* what the researcher may see: which provider, and what it last said */
+	if (fed_program_get(in, id, &prog, e) < 0) {
+		json_decref(all);
+		return -1;
+	}
+	/* what the researcher may see: which provider, what it last said and published */
 	a = json_array();
 	json_array_foreach(all, i, v) json_array_append_new(
-	    a, json_pack("{s:O,s:O,s:O}", "provider",
+	    a, json_pack("{s:O,s:O,s:O,s:O}", "provider",
 			 json_object_get(json_object_get(v, "provider"), "name"), "routed_at",
-			 json_object_get(v, "routed_at"), "status", json_object_get(v, "status")));
+			 json_object_get(v, "routed_at"), "status", json_object_get(v, "status"),
+			 "advisory", json_object_get(v, "advisory")));
 	json_decref(all);
 	json_object_set_new(o, "providers", a);
+	/* and the program they chose, by name */
+	json_object_set_new(
+	    o, "program",
+	    json_is_object(prog)
+		? json_pack("{s:O,s:O}", "provider",
+			    json_object_get(json_object_get(prog, "provider"), "name"),
+			    "designated_at", json_object_get(prog, "designated_at"))
+		: json_null());
+	json_decref(prog);
 	return 0;
 }
 
@@ -1598,6 +1950,133 @@ out:
 	return rc;
 }
 
+/* Advisories published for cases made from routed reports, to send to their platforms. */
+struct adv_item {
+	int64_t routed_in_id, case_id, published_at;
+	char ref[65];
+	char peer_key_id[ENVELOPE_KEYID_LEN];
+	char advisory[129];
+	char title[1001];
+};
+
+struct adv_list {
+	struct adv_item items[WORK_BATCH];
+	size_t n;
+};
+
+/* Copy at most max bytes of s into out, not cutting a UTF-8 sequence; control
+ * characters become spaces (a notice's title is one line). */
+static void utf8_copy(char *out, size_t max, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i];
+	out[n] = '\0';
+}
+
+/* The advisory's title in its feed language: zh-CN when it has one, else en. */
+static void advisory_title(const char *content, char *out, size_t max)
+{
+	json_error_t je;
+	json_t *c = json_loads(content ? content : "", 0, &je);
+	const json_t *t = json_object_get(c, "title");
+	const char *zh = json_string_value(json_object_get(t, "zh-CN"));
+	const char *en = json_string_value(json_object_get(t, "en"));
+	const char *one = json_string_value(t);
+
+	utf8_copy(out, max, zh && zh[0] ? zh : en && en[0] ? en : one ? one : "");
+	json_decref(c);
+}
+
+static int adv_take(void *arg, const struct provider_advisory_due_row *r, struct err *e)
+{
+	struct adv_list *l = arg;
+	struct adv_item *w;
+
+	(void)e;
+	if (l->n == WORK_BATCH)
+		return 0;
+	w = &l->items[l->n++];
+	memset(w, 0, sizeof(*w));
+	w->routed_in_id = r->routed_in_id;
+	w->case_id = r->case_id;
+	w->published_at = r->published_at;
+	snprintf(w->ref, sizeof(w->ref), "%s", r->platform_ref);
+	snprintf(w->peer_key_id, sizeof(w->peer_key_id), "%s", r->peer_key_id);
+	snprintf(w->advisory, sizeof(w->advisory), "%s", r->advisory);
+	advisory_title(r->content, w->title, sizeof(w->title) - 1);
+	return 0;
+}
+
+static int adv_due_conn(struct db_conn *c, void *arg, struct err *e)
+{
+	return store_provider_in_advisories_due(c, WORK_BATCH, adv_take, arg, e);
+}
+
+struct adv_mark {
+	const struct adv_item *w;
+	const char *envelope_id;
+};
+
+static int adv_sent_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct adv_mark *m = arg;
+
+	return store_provider_in_advisory_sent(c, m->w->routed_in_id, m->w->advisory,
+					       m->envelope_id, time_now_us(), e);
+}
+
+/* advisory_published to the platforms, once per routed report and advisory (the same body
+ * as to the hub, fed_hub.c, with the platform's reference and the title). */
+static int send_advisories(struct instance *in, struct federation *f, int *sent, struct err *e)
+{
+	struct adv_list *l = xcalloc(1, sizeof(*l));
+
+	if (on_conn(in->db, adv_due_conn, l, e) < 0) {
+		free(l);
+		return -1;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		const struct adv_item *w = &l->items[i];
+		char id[ENVELOPE_ID_MAX + 1], ref[32], url[CONFIG_STR_LEN + 160];
+		struct adv_mark m = {w, NULL};
+		struct err e2 = ERR_INIT;
+		json_t *body;
+
+		snprintf(ref, sizeof(ref), "%lld", (long long)w->case_id);
+		url[0] = '\0';
+		if (in->cfg.public_url[0])
+			snprintf(url, sizeof(url), "%s/advisories/%s", in->cfg.public_url,
+				 w->advisory);
+		body = json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:o}", "platform_ref", w->ref, "advisory",
+				 w->advisory, "case_ref", ref, "title",
+				 w->title[0] ? w->title : NULL, "url", url[0] ? url : NULL,
+				 "published_at", time_json(w->published_at));
+		if (federation_send(f, w->peer_key_id, NULL, "advisory_published", body, 0, 0, 0,
+				    id, &e2) < 0)
+			fprintf(stderr,
+				"vulnflow: platform: advisory %s published, the platform of routed "
+				"report %lld not told: %s\n",
+				w->advisory, (long long)w->routed_in_id, e2.msg);
+		else {
+			m.envelope_id = id;
+			(*sent)++;
+		}
+		json_decref(body);
+		/* kept as sent either way: a removed peer is not asked again every round */
+		if (in_tx(in->db, adv_sent_tx, &m, &e2) < 0)
+			fprintf(stderr, "vulnflow: platform: %s\n", e2.msg);
+	}
+	free(l);
+	return 0;
+}
+
 int fed_platform_run_once(struct instance *in, struct intake *it, struct federation *f,
 			  int *entered, int *sent, struct err *e)
 {
@@ -1648,6 +2127,7 @@ int fed_platform_run_once(struct instance *in, struct intake *it, struct federat
 		if (in_tx(in->db, set_sent_tx, &m, &e2) < 0)
 			fprintf(stderr, "vulnflow: platform: %s\n", e2.msg);
 	}
+	rc = send_advisories(in, f, sent, e);
 out:
 	work_free(l);
 	free(l);

@@ -19,7 +19,15 @@
  * (channel federation, its own leaf) by the platform worker, so a case can be
  * made from it.  When that case's state changes, the worker sends a
  * "status_update" envelope back; the platform records it on the routing
- * and the researcher sees it by the receipt's status token.
+ * and the researcher sees it by the receipt's status token.  When an
+ * advisory of that case is published, the worker sends "advisory_published"
+ * to the platform too (once per routed report and advisory), which keeps it
+ * on the routing for staff and the researcher.
+ *
+ * Directory entries have a minimum researcher level (1-3, platform_users.h):
+ * a researcher sees the entries of their level and below and may designate
+ * one of them as the program for their own report until it is routed; staff
+ * routing without a named provider then uses that program.
  *
  * Envelope bodies are in docs/internals/federation.md.
  */
@@ -36,9 +44,21 @@ struct intake;
 struct federation;
 struct actor;
 struct fed_platform;
+struct fed_peer_row;
+struct fed_rx;
+struct envelope;
+struct db_conn;
 
 /* The inbox takes platform_filing (hub), report_routed (provider, operator)
- * and status_update (platform) through fed_platform_types[] (fed_types.h). */
+ * and status_update (platform) through fed_platform_types[] (fed_types.h).
+ * advisory_published has one row in the dispatcher, fed_hub.c's; on a
+ * platform that row hands the envelope to these two: from a provider peer
+ * only (else unsupported_type), the body as to a hub plus "platform_ref"
+ * naming a routing to that peer (else invalid_body); kept once per routing
+ * and advisory. */
+int fed_platform_published_check(struct instance *in, const struct fed_peer_row *peer,
+				 const struct envelope *env, struct err *e);
+int fed_platform_published_apply(struct db_conn *c, const struct fed_rx *rx, struct err *e);
 
 /* ---- the worker (vulnflow serve) ---- */
 
@@ -50,7 +70,7 @@ int fed_platform_start(struct fed_platform **out, struct instance *in, struct in
 		       struct federation *f, struct err *e);
 void fed_platform_stop(struct fed_platform *p);
 /* One round of that work now (tests, the CLI): *entered reports entered,
- * *sent status updates queued. */
+ * *sent envelopes queued (status updates and advisories published). */
 int fed_platform_run_once(struct instance *in, struct intake *it, struct federation *f,
 			  int *entered, int *sent, struct err *e);
 
@@ -82,16 +102,37 @@ struct fed_provider_input {
 	const char *peer;	  /* a provider peer's key id (or 8+ leading digits), or NULL */
 	const char *email;	  /* fallback address, or NULL (one of peer, email) */
 	const char *jurisdiction; /* for e-mail providers: ISO 3166-1 alpha-2, or NULL */
+	int min_level;		  /* 1-3: the lowest researcher level that sees it (0: 1) */
 };
 
 int fed_provider_add(struct instance *in, const struct fed_provider_input *p, json_t **out,
 		     struct err *e);
 int fed_provider_list(struct instance *in, int all, json_t **out, struct err *e);
 int fed_provider_remove(struct instance *in, int64_t id, json_t **out, struct err *e);
+/* A researcher's view of the directory: {"level", "providers":[{"id","name",
+ * "patterns","min_level","channel","jurisdiction"}]}, the active entries of
+ * min_level <= the user's level (pu_level_conn()); no peer key or address. */
+int fed_provider_visible(struct instance *in, int64_t user_id, json_t **out, struct err *e);
 
-/* Route received report report_id to provider_id (0: the directory entry
- * whose pattern matches the product name; ERR_NOT_FOUND "no_provider" if
- * none).  The overseas guard refuses (ERR_CONFLICT "rmsv_9_7_overseas") a
+/* ---- programs (platform): a researcher's choice of entry for their report ---- */
+
+/* The caller (a signed-in user) designates directory entry provider_id as the
+ * program of their own report report_id, replacing an earlier choice.
+ * ERR_NOT_FOUND "unknown_report" (no such report, or not the caller's),
+ * "unknown_provider" (no active entry); ERR_CONFLICT "already_routed" once
+ * the report was routed; ERR_FORBIDDEN "level_too_low" when the entry's
+ * min_level is above the caller's level (audited report.program_refused).
+ * Audited report.program.  *out: the program as fed_program_get() gives it. */
+int fed_program_designate(struct instance *in, const struct actor *a, int64_t report_id,
+			  int64_t provider_id, json_t **out, struct err *e);
+/* The report's program, {"report_id","provider":{"id","name","min_level",
+ * "removed"},"designated_by","designated_at"}, or JSON null when none. */
+int fed_program_get(struct instance *in, int64_t report_id, json_t **out, struct err *e);
+
+/* Route received report report_id to provider_id (0: the program designated
+ * for the report, if any, else the directory entry whose pattern matches the
+ * product name; ERR_NOT_FOUND "no_provider" if none, "unknown_provider" if the
+ * designated entry was removed).  The overseas guard refuses (ERR_CONFLICT "rmsv_9_7_overseas") a
  * provider that is not in mainland China (or of unknown jurisdiction) and
  * is not the product's provider.  Peers get a report_routed envelope;
  * e-mail providers a mail (ERR_UNAVAILABLE if the relay refuses: nothing
@@ -102,7 +143,9 @@ int fed_route_report(struct instance *in, struct intake *it, struct federation *
 /* Routings of one report (0: the newest of all, at most limit). */
 int fed_routed_list(struct instance *in, int64_t report_id, int limit, json_t **out, struct err *e);
 /* For the receipt status lookup: add "providers" (what each provider the
- * report was routed to last said) to o, a status object with "id". */
+ * report was routed to last said, and the newest advisory it published) and
+ * "program" (the designated entry's name, or null) to o, a status object
+ * with "id". */
 int fed_routed_status_add(struct instance *in, json_t *o, struct err *e);
 
 #endif

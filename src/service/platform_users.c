@@ -195,18 +195,18 @@ static json_t *profile_json(struct intake *it, const struct rec *x, int full)
 		}
 		free(text);
 	}
-	o = json_pack("{s:I,s:s?,s:s,s:o,s:s?,s:I,s:{s:s,s:s,s:s},s:o,s:o,s:{s:I,s:I,s:I,s:I},"
-		      "s:{s:b,s:b,s:b}}",
-		      "user_id", (json_int_t)r->user_id, "email",
-		      r->email && r->email[0] ? r->email : NULL, "verification", r->verification,
-		      "verified_at", time_json(r->verified_at), "verification_note",
-		      r->verification_note, "level", (json_int_t)r->level, "level_name", "id",
-		      levels[r->level].id, "zh", levels[r->level].zh, "en", levels[r->level].en,
-		      "identity_at", time_json(r->identity_at), "identity", id, "reputation",
-		      "valid", (json_int_t)r->valid, "invalid", (json_int_t)r->invalid, "pending",
-		      (json_int_t)r->pending, "score", (json_int_t)(10 * r->valid - 5 * r->invalid),
-		      "may", "report", 1, "be_rewarded", verified && r->level >= 2,
-		      "see_provider_directory", verified && r->level >= 3);
+	o = json_pack(
+	    "{s:I,s:s?,s:s,s:o,s:s?,s:I,s:{s:s,s:s,s:s},s:o,s:o,s:{s:I,s:I,s:I,s:I},"
+	    "s:{s:b,s:b,s:b,s:b,s:I}}",
+	    "user_id", (json_int_t)r->user_id, "email", r->email && r->email[0] ? r->email : NULL,
+	    "verification", r->verification, "verified_at", time_json(r->verified_at),
+	    "verification_note", r->verification_note, "level", (json_int_t)r->level, "level_name",
+	    "id", levels[r->level].id, "zh", levels[r->level].zh, "en", levels[r->level].en,
+	    "identity_at", time_json(r->identity_at), "identity", id, "reputation", "valid",
+	    (json_int_t)r->valid, "invalid", (json_int_t)r->invalid, "pending",
+	    (json_int_t)r->pending, "score", (json_int_t)(10 * r->valid - 5 * r->invalid), "may",
+	    "report", 1, "be_rewarded", verified && r->level >= 2, "see_provider_directory", 1,
+	    "designate_program", 1, "program_level", (json_int_t)(verified ? r->level : 1));
 	return o;
 }
 
@@ -501,19 +501,15 @@ int pu_list(struct instance *in, int64_t after_id, int limit, json_t **out, stru
 	return 0;
 }
 
-int pu_level_of(struct instance *in, int64_t user_id, int *level, struct err *e)
+int pu_level_conn(struct db_conn *c, int64_t user_id, int *level, struct err *e)
 {
-	struct db_conn *c;
 	struct rec x;
 	struct err e2 = ERR_INIT;
 	int rc;
 
-	*level = 0;
-	if (db_acquire(in->db, &c, 5000, e) < 0)
-		return -1;
+	*level = 1;
 	memset(&x, 0, sizeof(x));
 	rc = store_researcher_get(c, user_id, rec_take, &x, &e2);
-	db_release(c);
 	free(x.identity);
 	if (rc < 0 && e2.code != ERR_NOT_FOUND) {
 		*e = e2;
@@ -521,8 +517,6 @@ int pu_level_of(struct instance *in, int64_t user_id, int *level, struct err *e)
 	}
 	if (rc == 0 && strcmp(x.verification, "verified") == 0)
 		*level = (int)x.row.level;
-	else if (rc == 0)
-		*level = 1;
 	return 0;
 }
 

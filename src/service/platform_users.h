@@ -13,12 +13,17 @@
  *
  * Levels (docs/user-guide.md, "Running a collection platform"):
  *	1 registered  (注册用户)      report and follow one's reports (intake stays
- *	                             open to everyone: Art. 5)
+ *	                             open to everyone: Art. 5); see the open
+ *	                             programs of the provider directory (entries of
+ *	                             min_level 1) and designate one for one's report
  *	2 verified    (实名认证用户)  + rewards can be paid (rewards.c's guard on
- *	                             a platform); needs a verified identity
- *	3 trusted     (可信研究员)    + sees the provider directory; needs a
- *	                             verified identity and a reputation of at least
+ *	                             a platform), programs of min_level 2; needs a
+ *	                             verified identity
+ *	3 trusted     (可信研究员)    + the restricted programs (min_level 3); needs
+ *	                             a verified identity and a reputation of at least
  *	                             3 valid reports and twice as many valid as invalid
+ * The directory and designations are fed_platform.h's (fed_provider_visible,
+ * fed_program_designate); they read the level with pu_level_conn().
  * Reputation: the user's accepted reports by the state of their case: valid
  * (verified or any later state but rejected/duplicate), invalid (rejected,
  * duplicate, or marked spam), pending (triage or no case); score = 10 x valid
@@ -54,8 +59,10 @@ int pu_verify(struct instance *in, struct intake *it, const struct actor *a, int
  * naming the missing condition) when the researcher does not qualify. */
 int pu_level_set(struct instance *in, struct intake *it, const struct actor *a, int64_t user_id,
 		 int level, json_t **out, struct err *e);
-/* The researcher's level (0 if the user has no record). */
-int pu_level_of(struct instance *in, int64_t user_id, int *level, struct err *e);
+/* The researcher's level in force, in the caller's transaction (or on a bare
+ * connection): the record's when the identity is verified, else 1 (a
+ * signed-in user without a record is registered, level 1). */
+int pu_level_conn(struct db_conn *c, int64_t user_id, int *level, struct err *e);
 /* The rewards guard, in the caller's transaction: on a platform (role),
  * ERR_CONFLICT "reporter_not_verified" unless user_id is a researcher with a
  * verified identity (an anonymous reporter, user_id 0, is not). */

@@ -1,5 +1,5 @@
-/* store_platform.c - SQL for filings, the registry, the provider directory and routed reports (see
- * store_platform.h). */
+/* store_platform.c - SQL for filings, the registry, the provider directory, programs, routed
+ * reports and their advisories (see store_platform.h). */
 #include "store/store_platform.h"
 
 #include <stdio.h>
@@ -176,17 +176,22 @@ int store_hub_registry_list(struct db_conn *c,
 
 /* ---- the provider directory ---- */
 
-#define PROV_COLS "id, name, patterns, peer_key_id, email, jurisdiction, created_at, removed_at"
+#define PROV_COLS                                                                                  \
+	"id, name, patterns, peer_key_id, email, jurisdiction, created_at, removed_at, min_level"
 
 static const char prov_add_sql[] =
     "INSERT INTO platform_providers (name, patterns, peer_key_id, email, jurisdiction,"
-    " created_at) VALUES (:name, :patterns, :peer, :email, :jur, :at) RETURNING id";
+    " created_at, min_level) VALUES (:name, :patterns, :peer, :email, :jur, :at, :lvl)"
+    " RETURNING id";
 static const char prov_get_sql[] = "SELECT " PROV_COLS " FROM platform_providers WHERE id = :id";
 static const char prov_list_sql[] =
     "SELECT " PROV_COLS " FROM platform_providers"
     " WHERE removed_at IS NULL OR CAST(:all AS BIGINT) = 1 ORDER BY id";
 static const char prov_remove_sql[] =
     "UPDATE platform_providers SET removed_at = :at WHERE id = :id AND removed_at IS NULL";
+static const char prov_visible_sql[] =
+    "SELECT " PROV_COLS " FROM platform_providers"
+    " WHERE removed_at IS NULL AND min_level <= :lvl ORDER BY id";
 
 static const char *text_or_null(struct db_stmt *st, int i)
 {
@@ -205,6 +210,7 @@ static int prov_row(struct db_stmt *st, void *fn, void *arg, struct err *e)
 	    .jurisdiction = text_or_null(st, 5),
 	    .created_at = db_col_int64(st, 6),
 	    .removed_at = int_or0(st, 7),
+	    .min_level = db_col_int64(st, 8),
 	};
 
 	return f(arg, &r, e);
@@ -223,6 +229,7 @@ int store_platform_provider_add(struct db_conn *c, const struct platform_provide
 	db_bind_text(st, ":email", r->email);
 	db_bind_text(st, ":jur", r->jurisdiction);
 	db_bind_int64(st, ":at", r->created_at);
+	db_bind_int64(st, ":lvl", r->min_level ? r->min_level : 1);
 	return db_insert_id(st, id, e);
 }
 
@@ -276,13 +283,92 @@ int store_platform_provider_remove(struct db_conn *c, int64_t id, int64_t now, i
 	return rc;
 }
 
+int store_platform_provider_visible(struct db_conn *c, int64_t level,
+				    int (*fn)(void *arg, const struct platform_provider_row *r,
+					      struct err *e),
+				    void *arg, struct err *e)
+{
+	struct db_stmt *st;
+
+	if (db_prepare(c, &st, prov_visible_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":lvl", level);
+	return each(st, prov_row, (void *)fn, arg, NULL, e);
+}
+
+/* ---- programs designated by researchers ---- */
+
+static const char program_put_sql[] =
+    "INSERT INTO platform_programs (report_id, provider_id, user_id, designated_at)"
+    " VALUES (:report, :provider, :user, :at) ON CONFLICT (report_id) DO UPDATE SET"
+    " provider_id = excluded.provider_id, user_id = excluded.user_id,"
+    " designated_at = excluded.designated_at";
+static const char program_get_sql[] =
+    "SELECT g.report_id, g.provider_id, g.user_id, g.designated_at, p.name, p.min_level,"
+    " p.removed_at FROM platform_programs g JOIN platform_providers p ON p.id = g.provider_id"
+    " WHERE g.report_id = :report";
+
+int store_platform_program_put(struct db_conn *c, const struct platform_program_row *r,
+			       struct err *e)
+{
+	struct db_stmt *st;
+
+	if (db_prepare(c, &st, program_put_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":report", r->report_id);
+	db_bind_int64(st, ":provider", r->provider_id);
+	db_bind_int64(st, ":user", r->user_id);
+	db_bind_int64(st, ":at", r->designated_at);
+	return exec_one(st, e);
+}
+
+static int program_row(struct db_stmt *st, void *fn, void *arg, struct err *e)
+{
+	store_program_fn *f = fn;
+	struct platform_program_row r = {
+	    .report_id = db_col_int64(st, 0),
+	    .provider_id = db_col_int64(st, 1),
+	    .user_id = db_col_int64(st, 2),
+	    .designated_at = db_col_int64(st, 3),
+	    .provider_name = db_col_text(st, 4),
+	    .provider_min_level = db_col_int64(st, 5),
+	    .provider_removed_at = int_or0(st, 6),
+	};
+
+	return f(arg, &r, e);
+}
+
+int store_platform_program_get(struct db_conn *c, int64_t report_id, store_program_fn *fn,
+			       void *arg, struct err *e)
+{
+	struct db_stmt *st;
+	int n;
+
+	if (db_prepare(c, &st, program_get_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":report", report_id);
+	if (each(st, program_row, (void *)fn, arg, &n, e) < 0)
+		return -1;
+	if (n == 0)
+		return err_setn(e, ERR_NOT_FOUND, "no_program",
+				"no program is designated for report %lld", (long long)report_id);
+	return 0;
+}
+
 /* ---- routed reports (platform) ---- */
 
 #define ROUTED_COLS                                                                                \
 	"r.id, r.report_id, r.provider_id, r.channel, r.envelope_id, r.message_id,"                \
 	" r.guard, r.routed_at, r.routed_by, r.status, r.status_detail, r.status_at, p.name,"      \
-	" p.peer_key_id"
-#define ROUTED_FROM " FROM platform_routed r JOIN platform_providers p ON p.id = r.provider_id"
+	" p.peer_key_id, CASE WHEN g.provider_id = r.provider_id THEN 1 ELSE 0 END, a.advisory,"   \
+	" a.title, a.url, a.published_at"
+/* the designation of the report, and the newest advisory notice of the routing */
+#define ROUTED_FROM                                                                                \
+	" FROM platform_routed r JOIN platform_providers p ON p.id = r.provider_id"                \
+	" LEFT JOIN platform_programs g ON g.report_id = r.report_id"                              \
+	" LEFT JOIN platform_routed_advisories a ON a.id = (SELECT a2.id FROM"                     \
+	" platform_routed_advisories a2 WHERE a2.routed_id = r.id"                                 \
+	" ORDER BY a2.published_at DESC, a2.id DESC LIMIT 1)"
 
 static const char routed_add_sql[] =
     "INSERT INTO platform_routed (report_id, provider_id, channel, envelope_id, message_id,"
@@ -300,6 +386,10 @@ static const char routed_status_sql[] =
 static const char routed_env_sql[] =
     "UPDATE platform_routed SET envelope_id = :eid, message_id = :mid WHERE id = :id";
 static const char routed_delete_sql[] = "DELETE FROM platform_routed WHERE id = :id";
+static const char routed_advisory_sql[] =
+    "INSERT INTO platform_routed_advisories (routed_id, inbox_id, advisory, title, url,"
+    " published_at, received_at) VALUES (:routed, :inbox, :adv, :title, :url, :pub, :at)"
+    " ON CONFLICT (routed_id, advisory) DO NOTHING";
 
 int store_platform_routed_set_envelope(struct db_conn *c, int64_t id, const char *envelope_id,
 				       const char *message_id, struct err *e)
@@ -342,6 +432,11 @@ static int routed_row(struct db_stmt *st, void *fn, void *arg, struct err *e)
 	    .status_at = int_or0(st, 11),
 	    .provider_name = db_col_text(st, 12),
 	    .provider_peer_key_id = text_or_null(st, 13),
+	    .designated = db_col_int64(st, 14) != 0,
+	    .advisory = text_or_null(st, 15),
+	    .advisory_title = text_or_null(st, 16),
+	    .advisory_url = text_or_null(st, 17),
+	    .advisory_published_at = int_or0(st, 18),
 	};
 
 	return f(arg, &r, e);
@@ -408,6 +503,29 @@ int store_platform_routed_set_status(struct db_conn *c, int64_t id, const char *
 	db_bind_int64(st, ":at", at);
 	db_bind_int64(st, ":id", id);
 	return exec_one(st, e);
+}
+
+int store_platform_routed_advisory_add(struct db_conn *c, const struct platform_advisory_row *r,
+				       int *added, struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*added = 0;
+	if (db_prepare(c, &st, routed_advisory_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":routed", r->routed_id);
+	db_bind_int64(st, ":inbox", r->inbox_id);
+	db_bind_text(st, ":adv", r->advisory);
+	db_bind_text(st, ":title", r->title);
+	db_bind_text(st, ":url", r->url);
+	db_bind_int64(st, ":pub", r->published_at);
+	db_bind_int64(st, ":at", r->received_at);
+	rc = db_exec(st, e);
+	if (rc == 0)
+		*added = db_changes(st) > 0;
+	db_finalize(st);
+	return rc;
 }
 
 /* ---- routed in (provider) ---- */
@@ -654,4 +772,59 @@ int store_researcher_outcomes(struct db_conn *c, int64_t user_id, int64_t *valid
 	}
 	db_finalize(st);
 	return rc < 0 ? -1 : 0;
+}
+
+/* ---- advisories back to the platform (provider) ---- */
+
+static const char in_adv_due_sql[] =
+    "SELECT r.id, r.platform_ref, p.key_id, b.case_id, b.ident, b.content, b.published_at"
+    " FROM provider_routed_in r JOIN federation_peers p ON p.id = r.peer_id"
+    " JOIN case_reports cr ON cr.report_id = r.report_id"
+    " JOIN bulletins b ON b.case_id = cr.case_id AND b.state = 'published'"
+    " WHERE NOT EXISTS (SELECT 1 FROM provider_routed_advisories s"
+    " WHERE s.routed_in_id = r.id AND s.advisory = b.ident)"
+    " ORDER BY b.published_at, b.id, r.id LIMIT :limit";
+static const char in_adv_sent_sql[] =
+    "INSERT INTO provider_routed_advisories (routed_in_id, advisory, envelope_id, sent_at)"
+    " VALUES (:id, :adv, :eid, :at) ON CONFLICT (routed_in_id, advisory) DO NOTHING";
+
+static int adv_due_row(struct db_stmt *st, void *fn, void *arg, struct err *e)
+{
+	store_provider_adv_fn *f = fn;
+	struct provider_advisory_due_row r = {
+	    .routed_in_id = db_col_int64(st, 0),
+	    .platform_ref = db_col_text(st, 1),
+	    .peer_key_id = db_col_text(st, 2),
+	    .case_id = db_col_int64(st, 3),
+	    .advisory = db_col_text(st, 4),
+	    .content = db_col_text(st, 5),
+	    .published_at = int_or0(st, 6),
+	};
+
+	return f(arg, &r, e);
+}
+
+int store_provider_in_advisories_due(struct db_conn *c, int limit, store_provider_adv_fn *fn,
+				     void *arg, struct err *e)
+{
+	struct db_stmt *st;
+
+	if (db_prepare(c, &st, in_adv_due_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":limit", limit);
+	return each(st, adv_due_row, (void *)fn, arg, NULL, e);
+}
+
+int store_provider_in_advisory_sent(struct db_conn *c, int64_t routed_in_id, const char *advisory,
+				    const char *envelope_id, int64_t at, struct err *e)
+{
+	struct db_stmt *st;
+
+	if (db_prepare(c, &st, in_adv_sent_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":id", routed_in_id);
+	db_bind_text(st, ":adv", advisory);
+	db_bind_text(st, ":eid", envelope_id);
+	db_bind_int64(st, ":at", at);
+	return exec_one(st, e);
 }

@@ -1,5 +1,6 @@
 /* store_platform.h - SQL for the platform side of federation: filings, the hub's registry,
- * the provider directory, routed reports and their status.
+ * the provider directory, the programs researchers designate, routed reports with their status
+ * and advisories, and on a provider the advisories sent back.
  *
  * Every write runs in the caller's transaction (or autocommit on a bare
  * connection).  Rows handed to callbacks point into the statement and are
@@ -69,6 +70,7 @@ struct platform_provider_row {
 	const char *jurisdiction; /* ISO 3166-1 alpha-2, NULL if unknown */
 	int64_t created_at;
 	int64_t removed_at; /* 0: active */
+	int64_t min_level;  /* 1..3: the lowest researcher level that sees the entry */
 };
 
 int store_platform_provider_add(struct db_conn *c, const struct platform_provider_row *r,
@@ -85,6 +87,33 @@ int store_platform_provider_list(struct db_conn *c, int all,
 				 void *arg, struct err *e);
 int store_platform_provider_remove(struct db_conn *c, int64_t id, int64_t now, int *changed,
 				   struct err *e);
+/* What a researcher of level sees: active entries with min_level <= level, by id. */
+int store_platform_provider_visible(struct db_conn *c, int64_t level,
+				    int (*fn)(void *arg, const struct platform_provider_row *r,
+					      struct err *e),
+				    void *arg, struct err *e);
+
+/* ---- programs: the directory entry a researcher designated for their report ---- */
+
+struct platform_program_row {
+	int64_t report_id;
+	int64_t provider_id;
+	int64_t user_id; /* who designated it (the report's reporter) */
+	int64_t designated_at;
+	/* joined: the entry */
+	const char *provider_name;
+	int64_t provider_min_level;
+	int64_t provider_removed_at; /* 0: active */
+};
+
+typedef int store_program_fn(void *arg, const struct platform_program_row *r, struct err *e);
+
+/* Insert, or replace the report's designation (one per report). */
+int store_platform_program_put(struct db_conn *c, const struct platform_program_row *r,
+			       struct err *e);
+/* fn once; ERR_NOT_FOUND "no_program" if the report has none. */
+int store_platform_program_get(struct db_conn *c, int64_t report_id, store_program_fn *fn,
+			       void *arg, struct err *e);
 
 /* ---- a platform's routed reports ---- */
 
@@ -104,6 +133,12 @@ struct platform_routed_row {
 	/* joined */
 	const char *provider_name;
 	const char *provider_peer_key_id;
+	int designated; /* the entry is the program designated for the report */
+	/* the newest advisory the provider said it published (advisory NULL: none) */
+	const char *advisory;
+	const char *advisory_title; /* NULL if none */
+	const char *advisory_url;   /* NULL if none */
+	int64_t advisory_published_at;
 };
 
 typedef int store_routed_fn(void *arg, const struct platform_routed_row *r, struct err *e);
@@ -124,6 +159,21 @@ int store_platform_routed_delete(struct db_conn *c, int64_t id, struct err *e);
 /* Record the provider's status (only if at is not older than the one kept). */
 int store_platform_routed_set_status(struct db_conn *c, int64_t id, const char *status,
 				     const char *detail, int64_t at, struct err *e);
+
+/* An advisory the provider of a routing published (advisory_published). */
+struct platform_advisory_row {
+	int64_t routed_id;
+	int64_t inbox_id;     /* the envelope's inbox row */
+	const char *advisory; /* the provider's advisory id */
+	const char *title;    /* NULL if none */
+	const char *url;      /* NULL if none */
+	int64_t published_at;
+	int64_t received_at;
+};
+
+/* Keep it once per (routing, advisory): *added 0 when it was known (the first is kept). */
+int store_platform_routed_advisory_add(struct db_conn *c, const struct platform_advisory_row *r,
+				       int *added, struct err *e);
 
 /* ---- a provider's reports routed in by platforms ---- */
 
@@ -157,6 +207,28 @@ int store_provider_in_set_report(struct db_conn *c, int64_t id, int64_t report_i
 int store_provider_in_changed(struct db_conn *c, int limit, store_provider_in_fn *fn, void *arg,
 			      struct err *e);
 int store_provider_in_set_sent(struct db_conn *c, int64_t id, const char *state, struct err *e);
+
+/* A published advisory of the case made from a routed report, not yet sent to its platform. */
+struct provider_advisory_due_row {
+	int64_t routed_in_id;
+	const char *platform_ref;
+	const char *peer_key_id; /* the platform peer */
+	int64_t case_id;
+	const char *advisory; /* the bulletin's ident */
+	const char *content;  /* the bulletin's fields (JSON) */
+	int64_t published_at;
+};
+
+typedef int store_provider_adv_fn(void *arg, const struct provider_advisory_due_row *r,
+				  struct err *e);
+
+/* Pairs (routed report, published advisory of its case) not yet marked sent, oldest
+ * publication first, at most limit. */
+int store_provider_in_advisories_due(struct db_conn *c, int limit, store_provider_adv_fn *fn,
+				     void *arg, struct err *e);
+/* Mark one pair sent (envelope_id NULL: it could not be sent, not tried again). */
+int store_provider_in_advisory_sent(struct db_conn *c, int64_t routed_in_id, const char *advisory,
+				    const char *envelope_id, int64_t at, struct err *e);
 
 /* ---- a platform's researchers ---- */
 

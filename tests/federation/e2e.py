@@ -15,9 +15,10 @@ given), keys exchanged with `vulnflow peer key` / `peer add`.  Then:
   (authority_report): the clock stays pending and the case cannot move to
   disclosure -> the hub restarts: the receipt returns, the clock is met within
   2 days, the hub relays the report to the national database -> the provider
-  publishes after the gate; the hub gets advisory_published; the case is
-  published and the platform and the researcher (by the receipt's status token)
-  see it.  After the hub's crash every envelope is accepted exactly once (inbox
+  publishes after the gate; the hub gets advisory_published, and so does the
+  platform the report came from (once), which shows the advisory on the routing
+  and to the researcher; the case is published and the platform and the
+  researcher (by the receipt's status token) see it.  After the hub's crash every envelope is accepted exactly once (inbox
   rows = envelopes sent, no duplicate report on the hub or the database).  A
   forged signature, a replay and an envelope from an unknown peer are refused.
 
@@ -200,6 +201,25 @@ def main():
         n = H.wait_for(notice)
         t.ok(n is not None and n["provider"]["key_id"] == prov.key_id,
              "hub: the advisory-published notice", n)
+
+        def plat_advisory():
+            st, j, _ = plat.api("GET", f"/api/v1/reports/{rec['id']}/routes")
+            a = j["routes"][0].get("advisory") if st == 200 and j.get("routes") else None
+            return a if a and a.get("advisory") == aid else None
+        adv = H.wait_for(plat_advisory, timeout=30)
+        t.ok(adv is not None and n is not None and adv["title"] == H.TITLE["zh-CN"] and
+             adv["published_at"] == n["published_at"] and adv["url"] == n["url"],
+             "platform: the provider's advisory_published is on the routing (as the hub's)",
+             (adv, n))
+        st, rc, text = plat.api("GET", f"/api/v1/receipts/{rec.get('status_token')}", who=None)
+        prv = (rc or {}).get("providers") or [{}]
+        t.ok(st == 200 and adv is not None and prv[0].get("advisory") == adv,
+             "researcher: the status token shows the published advisory", text[:600])
+        to_plat = [e for e in outbox(prov, plat.key_id) if e["type"] == "advisory_published"]
+        t.ok(len(to_plat) == 1 and H.wait_for(
+            lambda: all(e["state"] == "delivered" for e in outbox(prov, plat.key_id)
+                        if e["type"] == "advisory_published")),
+             "provider: one advisory_published to the platform, delivered", to_plat)
 
         def plat_status():
             st, j, _ = plat.api("GET", f"/api/v1/reports/{rec['id']}/routes")

@@ -1,7 +1,8 @@
 /* test_store_platform.c - store_platform.c: the hub's registry (newest version per active
  * platform peer, in filing order), a researcher's report outcomes from routed statuses, the
- * order of status updates, and the provider's routed-in rows, on a small known data set in a
- * migrated database.
+ * order of status updates, the provider's routed-in rows, the directory by researcher level,
+ * designated programs, advisories kept on a routing, and the advisories a provider still has
+ * to send back, on a small known data set in a migrated database.
  *
  * Runs on SQLite (a fresh file under /var/tmp) or, when VULNFLOW_TEST_DB=postgresql://...
  * names an empty database, on PostgreSQL.
@@ -17,6 +18,8 @@
 #include <unistd.h>
 
 #include "store/db.h"
+#include "store/store_bulletin.h"
+#include "store/store_case.h"
 #include "store/store_federation.h"
 #include "store/store_platform.h"
 #include "store/store_report.h"
@@ -385,13 +388,375 @@ static void test_routed_in(void **state)
 	db_release(c);
 }
 
+/* A directory entry of min_level (0: the default). */
+static int64_t add_entry(struct db_conn *c, const char *name, int64_t min_level)
+{
+	struct platform_provider_row pr;
+	struct err e = ERR_INIT;
+	int64_t id;
+
+	memset(&pr, 0, sizeof(pr));
+	pr.name = name;
+	pr.patterns = "[\"x*\"]";
+	pr.email = "psirt@example.org";
+	pr.created_at = T0;
+	pr.min_level = min_level;
+	ok(store_platform_provider_add(c, &pr, &id, &e), &e);
+	return id;
+}
+
+struct ids {
+	int n;
+	int64_t id[16];
+	int64_t level[16];
+};
+
+static int take_ids(void *arg, const struct platform_provider_row *r, struct err *e)
+{
+	struct ids *x = arg;
+
+	(void)e;
+	if (x->n < 16) {
+		x->id[x->n] = r->id;
+		x->level[x->n++] = r->min_level;
+	}
+	return 0;
+}
+
+static void test_visible(void **state)
+{
+	struct db_conn *c = conn();
+	struct err e = ERR_INIT;
+	int64_t l2, l3, gone, open;
+	struct ids x;
+	int changed;
+
+	(void)state;
+	l2 = add_entry(c, "Verified only", 2);
+	l3 = add_entry(c, "Restricted", 3);
+	gone = add_entry(c, "Removed", 1);
+	open = add_entry(c, "Open", 0);
+	ok(store_platform_provider_remove(c, gone, T0 + 5, &changed, &e), &e);
+	memset(&x, 0, sizeof(x));
+	ok(store_platform_provider_visible(c, 1, take_ids, &x, &e), &e);
+	/* acme (setup, default level) and the open one; not the removed one */
+	assert_int_equal(x.n, 2);
+	assert_true(x.id[0] == acme && x.id[1] == open);
+	assert_true(x.level[0] == 1 && x.level[1] == 1);
+	memset(&x, 0, sizeof(x));
+	ok(store_platform_provider_visible(c, 2, take_ids, &x, &e), &e);
+	assert_int_equal(x.n, 3);
+	assert_true(x.id[0] == acme && x.id[1] == l2 && x.id[2] == open);
+	memset(&x, 0, sizeof(x));
+	ok(store_platform_provider_visible(c, 3, take_ids, &x, &e), &e);
+	assert_int_equal(x.n, 4);
+	assert_true(x.id[1] == l2 && x.id[2] == l3 && x.level[2] == 3);
+	/* staff's list has every active entry whatever its level */
+	memset(&x, 0, sizeof(x));
+	ok(store_platform_provider_list(c, 0, take_ids, &x, &e), &e);
+	assert_int_equal(x.n, 4);
+	db_release(c);
+}
+
+struct prog {
+	int n;
+	struct platform_program_row r;
+	char name[64];
+};
+
+static int take_prog(void *arg, const struct platform_program_row *r, struct err *e)
+{
+	struct prog *x = arg;
+
+	(void)e;
+	x->n++;
+	x->r = *r;
+	snprintf(x->name, sizeof(x->name), "%s", r->provider_name);
+	return 0;
+}
+
+struct desig {
+	int designated;
+	int64_t provider;
+};
+
+static int take_desig(void *arg, const struct platform_routed_row *r, struct err *e)
+{
+	struct desig *x = arg;
+
+	(void)e;
+	x->designated = r->designated;
+	x->provider = r->provider_id;
+	return 0;
+}
+
+static void test_program(void **state)
+{
+	struct db_conn *c = conn();
+	struct err e = ERR_INIT;
+	struct platform_program_row g;
+	struct platform_routed_row rr;
+	int64_t report = add_report(c, RESEARCHER, "received"), other, restricted, r1, r2;
+	struct prog x;
+	struct desig d;
+	int changed;
+
+	(void)state;
+	other = add_entry(c, "Other", 1);
+	restricted = add_entry(c, "Restricted program", 3);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(store_platform_program_get(c, report, take_prog, &x, &e), -1);
+	assert_int_equal(e.code, ERR_NOT_FOUND);
+	assert_string_equal(err_name(&e), "no_program");
+	memset(&g, 0, sizeof(g));
+	g.report_id = report;
+	g.provider_id = other;
+	g.user_id = RESEARCHER;
+	g.designated_at = T0 + 100;
+	ok(store_platform_program_put(c, &g, &e), &e);
+	ok(store_platform_program_get(c, report, take_prog, &x, &e), &e);
+	assert_int_equal(x.n, 1);
+	assert_true(x.r.provider_id == other && x.r.user_id == RESEARCHER);
+	assert_true(x.r.designated_at == T0 + 100 && x.r.provider_min_level == 1);
+	assert_string_equal(x.name, "Other");
+	/* a second choice replaces the first: one program per report */
+	g.provider_id = restricted;
+	g.designated_at = T0 + 200;
+	ok(store_platform_program_put(c, &g, &e), &e);
+	memset(&x, 0, sizeof(x));
+	ok(store_platform_program_get(c, report, take_prog, &x, &e), &e);
+	assert_int_equal(x.n, 1);
+	assert_true(x.r.provider_id == restricted && x.r.designated_at == T0 + 200);
+	assert_true(x.r.provider_min_level == 3 && x.r.provider_removed_at == 0);
+	assert_string_equal(x.name, "Restricted program");
+	/* the routing to the program is marked designated, another routing is not */
+	memset(&rr, 0, sizeof(rr));
+	rr.report_id = report;
+	rr.provider_id = restricted;
+	rr.channel = "email";
+	rr.guard = "{}";
+	rr.routed_at = T0 + 300;
+	ok(store_platform_routed_add(c, &rr, &r1, &e), &e);
+	rr.provider_id = acme;
+	ok(store_platform_routed_add(c, &rr, &r2, &e), &e);
+	memset(&d, 0, sizeof(d));
+	ok(store_platform_routed_get(c, r1, take_desig, &d, &e), &e);
+	assert_true(d.designated == 1 && d.provider == restricted);
+	ok(store_platform_routed_get(c, r2, take_desig, &d, &e), &e);
+	assert_true(d.designated == 0 && d.provider == acme);
+	/* the entry removed later: the designation says so */
+	ok(store_platform_provider_remove(c, restricted, T0 + 400, &changed, &e), &e);
+	ok(store_platform_program_get(c, report, take_prog, &x, &e), &e);
+	assert_true(x.r.provider_removed_at == T0 + 400);
+	db_release(c);
+}
+
+struct adv {
+	char advisory[32], title[64], url[128];
+	int has_title;
+	int64_t published_at;
+};
+
+static int take_adv(void *arg, const struct platform_routed_row *r, struct err *e)
+{
+	struct adv *x = arg;
+
+	(void)e;
+	memset(x, 0, sizeof(*x));
+	snprintf(x->advisory, sizeof(x->advisory), "%s", r->advisory ? r->advisory : "");
+	x->has_title = r->advisory_title != NULL;
+	snprintf(x->title, sizeof(x->title), "%s", r->advisory_title ? r->advisory_title : "");
+	snprintf(x->url, sizeof(x->url), "%s", r->advisory_url ? r->advisory_url : "");
+	x->published_at = r->advisory_published_at;
+	return 0;
+}
+
+static int add_advisory(struct db_conn *c, int64_t routed, const char *eid, const char *ident,
+			const char *title, int64_t published)
+{
+	struct platform_advisory_row a;
+	struct err e = ERR_INIT;
+	int added;
+
+	memset(&a, 0, sizeof(a));
+	a.routed_id = routed;
+	a.inbox_id = add_inbox(c, prov, eid, "advisory_published");
+	a.advisory = ident;
+	a.title = title;
+	a.url = "https://psirt.example/advisories/x";
+	a.published_at = published;
+	a.received_at = T0 + 1000;
+	ok(store_platform_routed_advisory_add(c, &a, &added, &e), &e);
+	return added;
+}
+
+static void test_routed_advisory(void **state)
+{
+	struct db_conn *c = conn();
+	struct err e = ERR_INIT;
+	int64_t id = route(c, add_report(c, RESEARCHER + 2, "received"), "published");
+	struct adv x;
+
+	(void)state;
+	ok(store_platform_routed_get(c, id, take_adv, &x, &e), &e);
+	assert_string_equal(x.advisory, "");
+	assert_true(x.published_at == 0);
+	assert_int_equal(add_advisory(c, id, "e-a1", "VF-2026-0001", "first title", T0 + 50), 1);
+	ok(store_platform_routed_get(c, id, take_adv, &x, &e), &e);
+	assert_string_equal(x.advisory, "VF-2026-0001");
+	assert_string_equal(x.title, "first title");
+	assert_string_equal(x.url, "https://psirt.example/advisories/x");
+	assert_true(x.published_at == T0 + 50);
+	/* the same advisory again (another envelope): the first notice is kept */
+	assert_int_equal(add_advisory(c, id, "e-a2", "VF-2026-0001", "second title", T0 + 60), 0);
+	ok(store_platform_routed_get(c, id, take_adv, &x, &e), &e);
+	assert_string_equal(x.title, "first title");
+	assert_true(x.published_at == T0 + 50);
+	/* a newer advisory is the one shown; an older one arriving late is not */
+	assert_int_equal(add_advisory(c, id, "e-a3", "VF-2026-0007", NULL, T0 + 90), 1);
+	assert_int_equal(add_advisory(c, id, "e-a4", "VF-2026-0003", "older", T0 + 70), 1);
+	ok(store_platform_routed_get(c, id, take_adv, &x, &e), &e);
+	assert_string_equal(x.advisory, "VF-2026-0007");
+	assert_int_equal(x.has_title, 0);
+	assert_true(x.published_at == T0 + 90);
+	db_release(c);
+}
+
+struct due {
+	int n;
+	int64_t routed_in[8], case_id[8], published_at[8];
+	char advisory[8][32], ref[8][32], content[8][64];
+};
+
+static int take_due(void *arg, const struct provider_advisory_due_row *r, struct err *e)
+{
+	struct due *x = arg;
+
+	(void)e;
+	if (x->n == 8)
+		return 0;
+	x->routed_in[x->n] = r->routed_in_id;
+	x->case_id[x->n] = r->case_id;
+	x->published_at[x->n] = r->published_at;
+	snprintf(x->advisory[x->n], sizeof(x->advisory[0]), "%s", r->advisory);
+	snprintf(x->ref[x->n], sizeof(x->ref[0]), "%s", r->platform_ref);
+	snprintf(x->content[x->n], sizeof(x->content[0]), "%s", r->content);
+	x->n++;
+	return 0;
+}
+
+static int64_t add_case(struct db_conn *c, int64_t report)
+{
+	struct case_row k;
+	struct err e = ERR_INIT;
+	int64_t id;
+
+	memset(&k, 0, sizeof(k));
+	snprintf(k.role, sizeof(k.role), "provider");
+	snprintf(k.state, sizeof(k.state), "fix_available");
+	k.title = "case";
+	k.learned_at = k.created_at = k.updated_at = T0;
+	k.cvss_score = -1;
+	k.details = (const unsigned char *)"x";
+	k.details_len = 1;
+	ok(store_case_add(c, &k, &id, &e), &e);
+	ok(store_case_report_add(c, id, report, T0, &e), &e);
+	return id;
+}
+
+static void add_bulletin(struct db_conn *c, int64_t case_id, const char *ident, const char *state,
+			 int64_t published)
+{
+	struct bulletin_row b;
+	struct err e = ERR_INIT;
+	int64_t id;
+
+	memset(&b, 0, sizeof(b));
+	b.ident = ident;
+	b.case_id = case_id;
+	b.state = state;
+	b.revision = 1;
+	b.content = "{\"title\":{\"en\":\"T\"}}";
+	b.created_at = b.updated_at = T0;
+	b.published_at = published;
+	b.version = 1;
+	ok(store_bulletin_add(c, &b, &id, &e), &e);
+}
+
+/* A report routed in from platform peer with ref, entered in intake (its report id). */
+static int64_t routed_in(struct db_conn *c, int64_t peer, const char *ref, int64_t *report)
+{
+	struct provider_in_row r;
+	struct err e = ERR_INIT;
+	char eid[32];
+	int64_t id;
+
+	snprintf(eid, sizeof(eid), "e-in-%s", ref);
+	memset(&r, 0, sizeof(r));
+	r.inbox_id = add_inbox(c, peer, eid, "report_routed");
+	r.peer_id = peer;
+	r.platform_ref = ref;
+	r.envelope_id = eid;
+	r.received_at = T0;
+	ok(store_provider_in_add(c, &r, &id, &e), &e);
+	*report = add_report(c, 0, "received");
+	ok(store_provider_in_set_report(c, id, *report, &e), &e);
+	return id;
+}
+
+static void test_advisories_due(void **state)
+{
+	struct db_conn *c = conn();
+	struct err e = ERR_INIT;
+	int64_t rep_a, rep_b, rep_c, in_a, in_b, case_a, case_b;
+	struct due x;
+
+	(void)state;
+	in_a = routed_in(c, plat_a, "41", &rep_a);
+	in_b = routed_in(c, plat_b, "42", &rep_b);
+	routed_in(c, plat_b, "43", &rep_c); /* in no case: nothing to send */
+	case_a = add_case(c, rep_a);
+	case_b = add_case(c, rep_b);
+	add_bulletin(c, case_a, "VF-2026-0101", "published", T0 + 20);
+	add_bulletin(c, case_a, "VF-2026-0102", "draft", 0);
+	add_bulletin(c, case_b, "VF-2026-0103", "published", T0 + 10);
+	memset(&x, 0, sizeof(x));
+	ok(store_provider_in_advisories_due(c, 10, take_due, &x, &e), &e);
+	/* the published ones only, the oldest publication first */
+	assert_int_equal(x.n, 2);
+	assert_true(x.routed_in[0] == in_b && x.case_id[0] == case_b);
+	assert_string_equal(x.advisory[0], "VF-2026-0103");
+	assert_string_equal(x.ref[0], "42");
+	assert_true(x.published_at[0] == T0 + 10);
+	assert_true(x.routed_in[1] == in_a && x.case_id[1] == case_a);
+	assert_string_equal(x.advisory[1], "VF-2026-0101");
+	assert_string_equal(x.content[1], "{\"title\":{\"en\":\"T\"}}");
+	memset(&x, 0, sizeof(x));
+	ok(store_provider_in_advisories_due(c, 1, take_due, &x, &e), &e);
+	assert_int_equal(x.n, 1);
+	/* sent (or given up on, without an envelope): not due again; marking twice is one row */
+	ok(store_provider_in_advisory_sent(c, in_b, "VF-2026-0103", "e-out-1", T0 + 30, &e), &e);
+	ok(store_provider_in_advisory_sent(c, in_b, "VF-2026-0103", "e-out-2", T0 + 31, &e), &e);
+	ok(store_provider_in_advisory_sent(c, in_a, "VF-2026-0101", NULL, T0 + 32, &e), &e);
+	memset(&x, 0, sizeof(x));
+	ok(store_provider_in_advisories_due(c, 10, take_due, &x, &e), &e);
+	assert_int_equal(x.n, 0);
+	/* a second advisory of the same case is due on its own */
+	add_bulletin(c, case_a, "VF-2026-0104", "published", T0 + 40);
+	ok(store_provider_in_advisories_due(c, 10, take_due, &x, &e), &e);
+	assert_int_equal(x.n, 1);
+	assert_true(x.routed_in[0] == in_a);
+	assert_string_equal(x.advisory[0], "VF-2026-0104");
+	db_release(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_registry),
-	    cmocka_unit_test(test_outcomes),
-	    cmocka_unit_test(test_status_order),
-	    cmocka_unit_test(test_routed_in),
+	    cmocka_unit_test(test_registry),	    cmocka_unit_test(test_outcomes),
+	    cmocka_unit_test(test_status_order),    cmocka_unit_test(test_routed_in),
+	    cmocka_unit_test(test_visible),	    cmocka_unit_test(test_program),
+	    cmocka_unit_test(test_routed_advisory), cmocka_unit_test(test_advisories_due),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
