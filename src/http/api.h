@@ -201,6 +201,7 @@ int api_platform_researcher_level(struct req *r);
 /* api_federation.c (issue 9) */
 int api_federation_inbox(struct req *r);
 int api_federation_key(struct req *r);
+int api_federation_status(struct req *r);
 int api_federation_outbox(struct req *r);
 int api_federation_outbox_get(struct req *r);
 int api_federation_send(struct req *r);

@@ -232,6 +232,20 @@ int api_federation_key(struct req *r)
 					  r->app->in->cfg.role));
 }
 
+/* GET /api/v1/federation/status?limit=: what `vulnflow federation status --json` prints. */
+int api_federation_status(struct req *r)
+{
+	int64_t limit;
+	struct err e = ERR_INIT;
+	json_t *out;
+
+	if (req_query_int(r, "limit", 1, 1000, 20, &limit) < 0)
+		return -1;
+	if (federation_status(r->app->in, (int)limit, &out, &e) < 0)
+		return req_fail(r, &e);
+	return req_json(r, 200, out);
+}
+
 /* GET /api/v1/federation/outbox?state=&limit=&after= */
 int api_federation_outbox(struct req *r)
 {

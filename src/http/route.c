@@ -470,6 +470,10 @@ const struct route routes[] = {
 	  " results in order" },
 	{ R("GET", "/api/v1/federation/key", api_federation_key, CAP_PUBLIC), .status = 200,
 	  .tag = "federation", .summary = "This instance's public key and key id, for peers" },
+	{ R("GET", "/api/v1/federation/status", api_federation_status, CAP_USERS_ADMIN),
+	  .status = 200, .tag = "federation", .query = "limit:1..1000 (20) envelopes listed",
+	  .summary = "Outbox and inbox counts, the newest envelopes and refusals, and the peers"
+	  " (`vulnflow federation status`)" },
 	{ R("GET", "/api/v1/federation/outbox", api_federation_outbox, CAP_USERS_ADMIN),
 	  .status = 200, .tag = "federation",
 	  .query = "state:queued, delivered or failed;limit:1..1000 (50);after:id of the last page",

@@ -366,6 +366,13 @@ def main():
                        "wrong_recipient", "malformed_envelope", "unsupported_type"])
         t.ok(codes == want and hs["inbox"]["refused"] == len(want),
              "inbox: every refusal is stored with its code", codes)
+        st, hj, _ = hub.api("GET", "/api/v1/federation/status?limit=1000")
+        t.ok(st == 200 and hj["inbox"] == hs["inbox"] and hj["outbox"] == hs["outbox"] and
+             sorted(r["code"] for r in hj["refusals"]) == want and
+             [p["key_id"] for p in hj["peers"]] == [p["key_id"] for p in hs["peers"]],
+             "status: GET /api/v1/federation/status says what the CLI says", hj)
+        st, j, _ = hub.api("GET", "/api/v1/federation/status", auth=False)
+        t.ok(st == 401, "status: not without a login", (st, j))
         # moving the hub's clock past an envelope's expiry: its retry still gets the receipt
         e6 = craft("x-2", {}, expires_at=utc(now() + datetime.timedelta(seconds=30)))
         st6, _, raw6 = post(e6)
