@@ -272,9 +272,10 @@ def main():
     print(f"Two instances on loopback (SQLite, WAL, `synchronous=FULL`; `threads={a.threads}`), "
           f"{a.connections} wrk connections for {a.duration} s; the provider signs with Ed25519, "
           f"the hub with {a.hub_sig.upper()} (SM3 logs). Every envelope: signed, an outbound "
-          "leaf and outbox row committed on the provider, POSTed, verified, a federation leaf "
-          "and inbox row committed on the hub, a signed receipt returned, verified and stored "
-          "on the provider.\n")
+          "leaf and outbox row committed on the provider, POSTed (up to 32 per request), "
+          "verified, a federation leaf and inbox row committed on the hub, its receipt (the "
+          "leaf, its inclusion proof and the batch's signed tree head) returned, checked and "
+          "stored on the provider.\n")
     print("| measurement | result | target |")
     print("|---|---|---|")
     print(f"| baseline: hub inbox alone, pre-signed envelopes (accepted/s) | {base_rate:,.0f} | |")
