@@ -1138,27 +1138,117 @@ int fed_hub_blackout_sources(struct instance *in, json_t **out, struct err *e)
 
 /* ---- advisory published ---- */
 
+#define NOTICE_BATCH 32
+
+static pthread_mutex_t notice_mu = PTHREAD_MUTEX_INITIALIZER;
+
+struct hub_pick {
+	int n;
+	int64_t since;                 /* the hub peer's created_at */
+};
+
+static int hub_pick(void *arg, const struct fed_peer_row *p, struct err *e)
+{
+	struct hub_pick *h = arg;
+
+	(void)e;
+	if (strcmp(p->role, "hub") == 0 && p->removed_at == 0) {
+		h->n++;
+		h->since = p->created_at;
+	}
+	return 0;
+}
+
+static int notice_take(void *arg, const struct hub_notice_due_row *r, struct err *e)
+{
+	(void)e;
+	json_array_append_new(arg, json_pack("{s:I,s:s,s:I}", "case_id", (json_int_t)r->case_id,
+					     "advisory", r->advisory, "published_at",
+					     (json_int_t)r->published_at));
+	return 0;
+}
+
+struct notice_mark {
+	const char *advisory, *envelope_id;
+};
+
+static int notice_mark_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct notice_mark *m = arg;
+
+	return store_hub_notice_sent(c, m->advisory, m->envelope_id, time_now_us(), e);
+}
+
+int fed_hub_notify_published(struct federation *f, int *sent, struct err *e)
+{
+	struct instance *in = federation_instance(f);
+	struct hub_pick h = { 0, 0 };
+	json_t *due = NULL, *it;
+	struct db_conn *c;
+	size_t i;
+	int rc;
+
+	*sent = 0;
+	if (!is_role(in->cfg.role, "provider", NULL))
+		return 0;
+	if (pthread_mutex_trylock(&notice_mu) != 0)
+		return 0;              /* the other caller is at it; the next round sends the rest */
+	due = json_array();
+	if (db_acquire(in->db, &c, 5000, e) < 0) {
+		rc = -1;
+		goto out;
+	}
+	rc = store_fed_peer_list(c, 0, hub_pick, &h, e);
+	/* with no hub peer (or several: federation_send refuses) nothing is due */
+	if (rc == 0 && h.n == 1)
+		rc = store_hub_notices_due(c, h.since, NOTICE_BATCH, notice_take, due, e);
+	db_release(c);
+	if (rc < 0)
+		goto out;
+	json_array_foreach(due, i, it) {
+		const char *ident = json_string_value(json_object_get(it, "advisory"));
+		int64_t case_id = json_integer_value(json_object_get(it, "case_id"));
+		char id[ENVELOPE_ID_MAX + 1], ref[32], url[CONFIG_STR_LEN + 160];
+		struct notice_mark m = { ident, NULL };
+		struct err e2 = ERR_INIT;
+		json_t *body;
+
+		snprintf(ref, sizeof(ref), "%lld", (long long)case_id);
+		url[0] = '\0';
+		if (in->cfg.public_url[0])
+			snprintf(url, sizeof(url), "%s/advisories/%s", in->cfg.public_url, ident);
+		body = json_pack("{s:s,s:s,s:s?,s:o}", "advisory", ident, "case_ref", ref, "url",
+				 url[0] ? url : NULL, "published_at",
+				 time_json(json_integer_value(json_object_get(it, "published_at"))));
+		if (federation_send(f, NULL, "hub", "advisory_published", body, 0, 0, 0, id, &e2) < 0)
+			fprintf(stderr, "vulnflow: federation: advisory %s published, the hub not "
+				"told: %s\n", ident, e2.msg);
+		else {
+			m.envelope_id = id;
+			(*sent)++;
+		}
+		json_decref(body);
+		/* listed either way: a notice the hub peer refuses is not retried every round
+		 * (the outbox has retried a delivery that failed for the time being) */
+		if (in_tx(in, notice_mark_tx, &m, &e2) < 0)
+			fprintf(stderr, "vulnflow: federation: %s\n", e2.msg);
+	}
+out:
+	pthread_mutex_unlock(&notice_mu);
+	json_decref(due);
+	return rc;
+}
+
 void fed_hub_on_published(void *arg, const char *ident, int64_t case_id, int64_t published_at)
 {
-	struct federation *f = arg;
-	struct instance *in = federation_instance(f);
-	char id[ENVELOPE_ID_MAX + 1], ref[32], url[CONFIG_STR_LEN + 160];
 	struct err e = ERR_INIT;
-	json_t *body;
+	int sent;
 
-	if (!is_role(in->cfg.role, "provider", NULL))
-		return;
-	snprintf(ref, sizeof(ref), "%lld", (long long)case_id);
-	url[0] = '\0';
-	if (in->cfg.public_url[0])
-		snprintf(url, sizeof(url), "%s/advisories/%s", in->cfg.public_url, ident);
-	body = json_pack("{s:s,s:s,s:s?,s:o}", "advisory", ident, "case_ref", ref, "url",
-			 url[0] ? url : NULL, "published_at", time_json(published_at));
-	if (federation_send(f, NULL, "hub", "advisory_published", body, 0, 0, 0, id, &e) < 0 &&
-	    strcmp(err_name(&e), "no_hub_peer") != 0)
-		fprintf(stderr, "vulnflow: federation: advisory %s published, the hub not told: %s\n",
-			ident, e.msg);
-	json_decref(body);
+	(void)ident;
+	(void)case_id;
+	(void)published_at;
+	if (fed_hub_notify_published(arg, &sent, &e) < 0)
+		fprintf(stderr, "vulnflow: federation: advisory notices to the hub: %s\n", e.msg);
 }
 
 static int published_row(void *arg, const struct hub_published_row *r, struct err *e)

@@ -82,8 +82,14 @@ int fed_hub_broadcast_blackout(struct federation *f, json_t *window, json_t *con
  * [{"kind","local_id","source_id","peer","peer_name"}]. */
 int fed_hub_blackout_sources(struct instance *in, json_t **out, struct err *e);
 
-/* Provider: tell the hub that advisory ident of case case_id was published
- * at published_at (a bulletins publish hook; nothing without a hub peer). */
+/* Provider: tell the hub of every published advisory it was not told of yet
+ * (published since the hub peer was added; nothing without one hub peer): an
+ * advisory_published envelope each, listed in provider_hub_notices once
+ * queued, so a crash only delays a notice (at worst one is sent twice).  Run
+ * by the platform worker every round and by the publish hook below; *sent
+ * counts the envelopes queued. */
+int fed_hub_notify_published(struct federation *f, int *sent, struct err *e);
+/* The bulletins publish hook (arg: the federation): fed_hub_notify_published() now. */
 void fed_hub_on_published(void *f, const char *ident, int64_t case_id, int64_t published_at);
 
 /* Hub: the advisory-published notices received, newest first. */

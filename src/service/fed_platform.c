@@ -17,6 +17,7 @@
 #include "service/audit.h"
 #include "service/fed_types.h"
 #include "service/federation.h"
+#include "service/fed_hub.h"
 #include "service/instance.h"
 #include "service/intake.h"
 #include "service/mail_out.h"
@@ -2128,6 +2129,13 @@ int fed_platform_run_once(struct instance *in, struct intake *it, struct federat
 			fprintf(stderr, "vulnflow: platform: %s\n", e2.msg);
 	}
 	rc = send_advisories(in, f, sent, e);
+	if (rc == 0) {
+		/* the hub's notices of published advisories (fed_hub.h) */
+		int told = 0;
+
+		rc = fed_hub_notify_published(f, &told, e);
+		*sent += told;
+	}
 out:
 	work_free(l);
 	free(l);

@@ -70,7 +70,8 @@ int fed_platform_start(struct fed_platform **out, struct instance *in, struct in
 		       struct federation *f, struct err *e);
 void fed_platform_stop(struct fed_platform *p);
 /* One round of that work now (tests, the CLI): *entered reports entered,
- * *sent envelopes queued (status updates and advisories published). */
+ * *sent envelopes queued (status updates, advisories published to platforms
+ * and, through fed_hub_notify_published(), to the hub). */
 int fed_platform_run_once(struct instance *in, struct intake *it, struct federation *f,
 			  int *entered, int *sent, struct err *e);
 

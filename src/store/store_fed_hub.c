@@ -598,3 +598,55 @@ int store_fed_submission_met(struct db_conn *c, int64_t case_id, int version,
 	db_bind_int64(st, ":version", version);
 	return run(st, changed, e);
 }
+
+/* ---- advisory-published notices to the hub (provider) ---- */
+
+static const char notices_due_sql[] =
+	"SELECT b.case_id, b.ident, b.published_at FROM bulletins b"
+	" WHERE b.state = 'published' AND b.published_at >= :since"
+	" AND NOT EXISTS (SELECT 1 FROM provider_hub_notices n WHERE n.advisory = b.ident)"
+	" ORDER BY b.published_at, b.id LIMIT :limit";
+static const char notice_sent_sql[] =
+	"INSERT INTO provider_hub_notices (advisory, envelope_id, sent_at) VALUES (:adv, :eid, :at)"
+	" ON CONFLICT (advisory) DO NOTHING";
+
+int store_hub_notices_due(struct db_conn *c, int64_t since, int limit,
+			  int (*fn)(void *arg, const struct hub_notice_due_row *r, struct err *e),
+			  void *arg, struct err *e)
+{
+	struct db_stmt *st;
+	struct hub_notice_due_row r;
+	int rc;
+
+	if (db_prepare(c, &st, notices_due_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":since", since);
+	db_bind_int64(st, ":limit", limit);
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		r.case_id = db_col_int64(st, 0);
+		r.advisory = db_col_text(st, 1);
+		r.published_at = db_col_int64(st, 2);
+		if (fn(arg, &r, e) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_hub_notice_sent(struct db_conn *c, const char *advisory, const char *envelope_id,
+			  int64_t at, struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_prepare(c, &st, notice_sent_sql, e) < 0)
+		return -1;
+	db_bind_text(st, ":adv", advisory);
+	db_bind_text(st, ":eid", envelope_id);
+	db_bind_int64(st, ":at", at);
+	rc = db_exec(st, e);
+	db_finalize(st);
+	return rc;
+}

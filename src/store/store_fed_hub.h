@@ -184,6 +184,24 @@ struct hub_published_row {
 };
 int store_hub_published_add(struct db_conn *c, const struct hub_published_row *r, int64_t *id,
 			    struct err *e);
+/* ---- on a provider: advisory-published notices to the hub ---- */
+
+struct hub_notice_due_row {
+	int64_t case_id;
+	const char *advisory;          /* the bulletin's ident */
+	int64_t published_at;
+};
+
+/* Published advisories (published at or after since) not yet listed as
+ * told to the hub, oldest first, at most limit. */
+int store_hub_notices_due(struct db_conn *c, int64_t since, int limit,
+			  int (*fn)(void *arg, const struct hub_notice_due_row *r, struct err *e),
+			  void *arg, struct err *e);
+/* List advisory as told (envelope_id NULL when it could not be sent); a
+ * second listing changes nothing. */
+int store_hub_notice_sent(struct db_conn *c, const char *advisory, const char *envelope_id,
+			  int64_t at, struct err *e);
+
 int store_hub_published(struct db_conn *c, int64_t after_id, int limit,
 			int (*fn)(void *arg, const struct hub_published_row *r, struct err *e),
 			void *arg, struct err *e);

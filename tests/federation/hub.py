@@ -508,6 +508,30 @@ def sc_published(t, prov, hub, cid, aid):
     n = wait_for(notice)
     t.ok(n is not None and n["provider"]["key_id"] == prov.key_id and n["advisory"] and
          n["published_at"], "published: the hub lists the advisory-published notice", n)
+    # the publish hook told the hub at once; the platform worker's rounds (every 500 ms) find
+    # it listed as told and do not send it again
+    time.sleep(2)
+    st, j, _ = hub.api("GET", "/api/v1/hub/published")
+    mine = [x for x in (j or {}).get("items", []) if x["case_ref"] == str(cid)]
+    st, o, _ = prov.api("GET", "/api/v1/federation/outbox?limit=1000")
+    sent = [x for x in (o or {}).get("envelopes", []) if x["type"] == "advisory_published"]
+    t.ok(len(mine) == 1 and len(sent) == 1 and sent[0]["state"] == "delivered",
+         "published: one notice, delivered once (the worker does not repeat it)", (mine, sent))
+    # published from the command line: that process runs no publish hook, so the notice comes
+    # from the server's platform worker (every 500 ms), as after a crash of the server
+    cid2 = new_case(prov)
+    aid2 = advisory(prov, cid2)
+    p = subprocess.run([prov.binary, "advisory", "publish", str(aid2), "--dir", prov.dir],
+                       capture_output=True, text=True, timeout=120)
+    t.ok(p.returncode == 0, "published: the CLI publishes a second advisory",
+         (p.stdout[-300:], p.stderr[-300:]))
+
+    def notice2():
+        st, j, _ = hub.api("GET", "/api/v1/hub/published")
+        return next((x for x in (j or {}).get("items", []) if x["case_ref"] == str(cid2)), None)
+    n2 = wait_for(notice2)
+    t.ok(n2 is not None and n2["provider"]["key_id"] == prov.key_id,
+         "published: a publication from the command line reaches the hub too", n2)
 
 
 def main():
