@@ -67,6 +67,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -1651,10 +1652,420 @@ async function scenarioCredits() {
   await page.context().close();
 }
 
+// ---------------------------------------------------------------- more instances (federation)
+
+// A free loopback port (peers are added, with their URLs, before the servers start).
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+  });
+}
+
+// Another instance of a role (Ed25519 log key), with an administrator who has a password and
+// a coordinator's API token; not started.
+async function newNode(name, role) {
+  const dir = path.join(tmp, name);
+  const init = JSON.parse(cli('init', '--dir', dir, '--role', role, '--log-sig', 'ed25519', '--json'));
+  const k = JSON.parse(cli('peer', 'key', '--dir', dir, '--json'));
+  const node = { name, role, dir, key: k.key, keyId: k.key_id, port: await freePort(), proc: null, stderrText: '',
+    admin: { email: `fadmin-${RUN}@${name}.example.cn`, password: `Fed-admin-${RUN}-0k7` }, initAdmin: init.admin_email };
+  node.url = `http://127.0.0.1:${node.port}`;
+  cli.stdin = `${node.admin.password}\n`;
+  cli('user', 'add', '--dir', dir, '--email', node.admin.email, '--role', 'admin', '--name', '吴联邦', '--password-stdin', '--json');
+  const coord = `fcoord-${RUN}@${name}.example.cn`;
+  cli('user', 'add', '--dir', dir, '--email', coord, '--role', 'coordinator', '--json');
+  node.token = JSON.parse(cli('token', 'create', '--dir', dir, '--user', coord, '--name', 'ui-fed', '--json')).token;
+  node.adminToken = JSON.parse(cli('token', 'create', '--dir', dir, '--user', node.admin.email, '--name', 'ui-fed-admin', '--json')).token;
+  // the coordinator's token, or the administrator's with admin = true
+  node.api = async (method, p, data, admin = false) => {
+    const res = await fetch(`${node.url}${p}`, { method, headers: { Authorization: `Bearer ${admin ? node.adminToken : node.token}`,
+      ...(data ? { 'Content-Type': 'application/json' } : {}) }, body: data ? JSON.stringify(data) : undefined });
+    return { status: res.status, json: res.status === 204 ? null : await res.json().catch(() => null) };
+  };
+  return node;
+}
+
+function addPeer(node, other, role, name) {
+  cli('peer', 'add', '--dir', node.dir, '--url', other.url, '--role', role, '--key', other.key, '--jurisdiction', 'CN', '--name', name);
+}
+
+async function startNode(node) {
+  node.proc = spawn(args.binary, ['serve', '--dir', node.dir, '--listen', `127.0.0.1:${node.port}`, '--set', 'test_clock=1',
+    '--set', 'intake_rate_limit=0', '--set', 'access_log=0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  node.proc.stderr.on('data', (d) => { node.stderrText += d; });
+  const rl = readline.createInterface({ input: node.proc.stdout });
+  const first = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${node.name}: serve printed nothing in 60 s`)), 60000);
+    rl.once('line', (l) => { clearTimeout(timer); resolve(l); });
+    node.proc.once('exit', (c) => reject(new Error(`${node.name}: serve exited ${c}: ${node.stderrText}`)));
+  });
+  if (!first.startsWith('listening on')) throw new Error(`${node.name}: serve's first line is ${JSON.stringify(first)}`);
+}
+
+async function stopNode(node) {
+  if (!node.proc || node.proc.exitCode !== null) return node.proc ? node.proc.exitCode : null;
+  node.proc.kill('SIGTERM');
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { node.proc.kill('SIGKILL'); resolve(-1); }, 20000);
+    node.proc.once('exit', (c) => { clearTimeout(timer); resolve(c); });
+  });
+}
+
+async function waitFor(fn, ms = 20000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+// A signed-in API session on another instance (cookie and CSRF token).
+async function nodeSession(node, email, password) {
+  const r = await fetch(`${node.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password, totp: null }) });
+  const body = await r.json();
+  if (r.status !== 200) throw new Error(`${node.name}: login ${r.status}: ${JSON.stringify(body)}`);
+  const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return async (method, p, data) => {
+    const res = await fetch(`${node.url}${p}`, { method, headers: { Cookie: cookie, 'X-CSRF-Token': body.csrf_token,
+      ...(data ? { 'Content-Type': 'application/json' } : {}) }, body: data ? JSON.stringify(data) : undefined });
+    return { status: res.status, json: res.status === 204 ? null : await res.json().catch(() => null) };
+  };
+}
+
+// Log a page into another instance's console.
+async function nodeLogin(page, node, hash, lang = 'zh-CN', who = node.admin) {
+  await page.goto(`${node.url}/console?lang=${lang}${hash}`);
+  await page.waitForSelector('#login-form');
+  await page.fill('#login-email', who.email);
+  await page.fill('#login-password', who.password);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('main[data-ready]:not([data-ready=login])', { timeout: 15000 });
+}
+
+// issue 9: a provider and a hub (and a national database that is never started) on loopback.
+// The provider sends two authority reports over the hub (one learned an hour ago, one three
+// days ago); an envelope that cannot be parsed is refused by the provider.  #/federation on the
+// provider (administrator): its key, the hub peer, the counts and envelopes, the refusal, a
+// ping sent from the form and delivered; the link is hidden on the main instance for a
+// coordinator.  #/hub on the hub: per provider 2 reports, 1 within 2 days, 1 late; the relays
+// to the database queued; both reports with their case refs.
+async function scenarioFederation() {
+  const hub = await newNode('hub', 'hub');
+  const prov = await newNode('prov', 'provider');
+  const db = await newNode('db', 'database');
+  const plat = await newNode('plat', 'platform');
+  addPeer(prov, hub, 'hub', '工信部共享平台');
+  addPeer(hub, prov, 'provider', '智联 PSIRT');
+  addPeer(hub, db, 'database', 'CNNVD');
+  addPeer(prov, plat, 'platform', '众测平台');
+  addPeer(plat, prov, 'provider', '智联 PSIRT');
+  const nodes = [hub, prov, plat];
+  try {
+    for (const n of nodes) await startNode(n);
+    tap.ok(true, `a hub at ${hub.url}, a provider at ${prov.url} and a platform at ${plat.url}`);
+    const cids = [];
+    for (const [title, ago] of [[`路由器命令注入 ${RUN}`, 3600e3], [`摄像头越权 ${RUN}`, 3 * 86400e3]]) {
+      let r = await prov.api('POST', '/api/v1/cases', { title, role: 'provider', learned_at: new Date(Date.now() - ago).toISOString(),
+        products: [{ name: '智能路由器', model: 'AX-3000', versions: ['1.2.7'] }] });
+      tap.need(r.status === 201, `provider: case "${title}"`, JSON.stringify(r).slice(0, 300));
+      const cid = r.json.id;
+      r = await prov.api('PATCH', `/api/v1/cases/${cid}`, { cvss_vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+        gbt_vector: 'AP:N/TR:L/PR:L/UI:N/C:S/I:N/A:N', workarounds: '关闭诊断页面。' });
+      tap.need(r.status === 200, 'provider: case scored', JSON.stringify(r).slice(0, 300));
+      r = await prov.api('POST', `/api/v1/cases/${cid}/authority-report/submissions`, { channel: 'hub' });
+      tap.need(r.status === 201 && r.json.state === 'sent', 'provider: the authority report is sent to the hub', JSON.stringify(r).slice(0, 300));
+      cids.push(cid);
+    }
+    const delivered = await waitFor(async () => {
+      const r = await hub.api('GET', '/api/v1/hub/reports');
+      return r.status === 200 && r.json.reports.length === 2 ? r.json.reports : null;
+    });
+    tap.need(delivered, 'the hub has both reports (API)');
+    let r = await fetch(`${prov.url}/api/v1/federation/inbox`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: '{"not":"an envelope"}' });
+    const refusal = await r.json();
+    tap.need(r.status >= 400 && refusal.error && refusal.error.code, 'a malformed envelope is refused by the provider', JSON.stringify(refusal));
+
+    // the provider's administrator: #/federation
+    const page = await newPage();
+    await nodeLogin(page, prov, '#/federation');
+    await page.waitForSelector('main[data-ready=federation]');
+    tap.ok(await page.isVisible('#console-nav a[data-route=federation]'), 'the federation link is shown to an administrator');
+    tap.ok(!(await page.isVisible('#console-nav a[data-route=hub]')), 'the hub link is hidden on a provider');
+    tap.eq(await page.textContent('#fed-key-id'), prov.keyId, 'our key id');
+    tap.eq(await page.textContent('#fed-key'), prov.key, 'our key text (what peer add --key takes)');
+    tap.eq(await page.getAttribute('#fed-role', 'data-role'), 'provider', 'our role');
+    tap.eq(await page.locator('table.fed-peers tbody tr').count(), 2, 'two peers (the hub and a platform)');
+    const peerRow = page.locator('table.fed-peers tbody tr', { hasText: '工信部共享平台' });
+    tap.eq(JSON.stringify(await peerRow.locator('td').evaluateAll((tds) => tds.slice(0, 4).map((x) => x.textContent))),
+      JSON.stringify(['工信部共享平台', '枢纽（漏洞共享平台）', 'CN', hub.url]), 'the hub: name, role, jurisdiction, URL');
+    tap.eq(await peerRow.locator('td code').nth(1).getAttribute('title'), hub.keyId, 'and its key id');
+    tap.eq(await page.textContent('#fed-n-delivered'), '2', 'two envelopes delivered');
+    tap.eq(await page.textContent('#fed-n-refused'), '1', 'one envelope refused');
+    const env = page.locator('table.fed-envelopes tbody tr');
+    tap.eq(await env.count(), 2, 'the two envelopes are listed');
+    tap.eq(JSON.stringify(await env.first().locator('td').evaluateAll((tds) => tds.slice(0, 4).map((x) => x.textContent))),
+      JSON.stringify(['已送达', 'authority_report', '工信部共享平台', '1']), 'state, type, peer and attempts');
+    const deliveredAt = env.first().locator('td').nth(6).locator('time');
+    const utc = await deliveredAt.getAttribute('title');
+    const shown = await deliveredAt.textContent();
+    tap.ok(/UTC$/.test(utc) && (Number(utc.slice(11, 13)) + 8) % 24 === Number(shown.slice(11, 13)), 'delivered at in Asia/Shanghai, UTC on hover', `${shown} / ${utc}`);
+    const ref = page.locator('table.fed-refusals tbody tr');
+    tap.eq(await ref.count(), 1, 'the refusal is listed');
+    tap.eq(await ref.locator('td').nth(1).textContent(), '127.0.0.1', 'with the client');
+    tap.eq(await ref.locator('td').nth(3).textContent(), refusal.error.code, 'and the code the sender got');
+    tap.eq(await ref.locator('td').nth(4).textContent(), refusal.error.message, 'and its message');
+    tap.eq(JSON.stringify(await unlabeled(page)), '[]', 'every control of the federation view has a label');
+    await shot(page, 'federation-1280');
+    await page.selectOption('#fed-ping-peer', hub.keyId);
+    await page.click('#fed-ping-send');
+    await page.waitForSelector('#fed-ping-result');
+    tap.eq(await page.getAttribute('#fed-ping-result', 'data-state'), 'delivered', 'a ping to the hub is delivered');
+    tap.ok((await page.textContent('#fed-ping-result')).includes('已送达'), 'and says so', await page.textContent('#fed-ping-result'));
+    await page.waitForFunction(() => document.querySelector('#fed-n-delivered').textContent === '3');
+    tap.eq(await env.first().locator('td').nth(1).textContent(), 'ping', 'the ping heads the refreshed envelope list');
+    r = await prov.api('GET', '/api/v1/federation/outbox?limit=1', undefined, true);
+    tap.eq(JSON.stringify(r.json.envelopes.map((x) => [x.type, x.peer, x.state])), JSON.stringify([['ping', hub.keyId, 'delivered']]),
+      'the API holds the delivered ping');
+    await page.setViewportSize({ width: 390, height: 844 });
+    tap.ok(await noOverflow(page), 'the federation view fits 390 px');
+    await shot(page, 'federation-390');
+    await page.context().close();
+
+    // an early-release record of the first case, sent to the hub
+    const n = Date.now();
+    r = await prov.api('POST', `/api/v1/cases/${cids[0]}/early-release`, { steps: [
+      { step: 'joint_assessment', at: new Date(n - 4 * 3600e3).toISOString(), ref: '会商纪要 2026-01' },
+      { step: 'report_miit', at: new Date(n - 3 * 3600e3).toISOString(), ref: '工信部报送 MIIT-2026-7' },
+      { step: 'report_mps', at: new Date(n - 3 * 3600e3).toISOString(), ref: '公安部报送 MPS-2026-7' }] });
+    tap.need(r.status === 201, 'provider: three early-release steps recorded', JSON.stringify(r).slice(0, 300));
+    r = await prov.api('POST', `/api/v1/cases/${cids[0]}/early-release/hub`);
+    tap.need(r.status === 202, 'provider: the record is sent to the hub', JSON.stringify(r).slice(0, 300));
+    const er = await waitFor(async () => {
+      const x = await hub.api('GET', '/api/v1/hub/early-release');
+      return x.status === 200 ? (x.json.items || []).find((it) => it.case_ref === String(cids[0])) : null;
+    });
+    tap.need(er, 'the hub has the early-release record (API)');
+
+    // the hub's administrator: #/hub
+    const hp = await newPage({ locale: 'en' });
+    await nodeLogin(hp, hub, '#/hub', 'en');
+    await hp.waitForSelector('main[data-ready=hub]');
+    tap.ok(await hp.isVisible('#console-nav a[data-route=hub]'), 'the hub link is shown on a hub');
+    tap.eq(await hp.getAttribute('#hub-registry', 'href'), '/registry', 'the hub links the public registry');
+    tap.eq(JSON.stringify([await hp.textContent('#hub-t-reports'), await hp.textContent('#hub-t-within'), await hp.textContent('#hub-t-late')]),
+      JSON.stringify(['2', '1', '1']), 'totals: 2 reports, 1 within 2 days, 1 late');
+    const pr = hp.locator('table.hub-providers tbody tr');
+    tap.eq(JSON.stringify(await pr.locator('td').evaluateAll((tds) => tds.slice(0, 6).map((x) => x.textContent))),
+      JSON.stringify(['智联 PSIRT', 'CN', '2', '1', '1', '0']), 'per provider: name, jurisdiction, reports, within, late, unknown');
+    const dr = hp.locator('table.hub-databases tbody tr');
+    const dcells = await dr.locator('td').evaluateAll((tds) => tds.map((x) => x.textContent));
+    tap.ok(dcells[0] === 'CNNVD' && dcells[1] === db.url && dcells[2] === '2' && dcells[5] === '0',
+      'per national database: CNNVD, its URL, 2 relays, none delivered (it is down)', JSON.stringify(dcells));
+    const rows = hp.locator('table.hub-reports tbody tr');
+    tap.eq(await rows.count(), 2, 'both reports are listed');
+    const byRef = {};
+    for (let i = 0; i < 2; i++) {
+      const c = await rows.nth(i).locator('td').evaluateAll((tds) => tds.map((x) => x.textContent));
+      byRef[c[1]] = c;
+    }
+    const [a, b] = cids.map(String).map((x) => byRef[x]);
+    tap.ok(a && a[0] === '智联 PSIRT' && a[2] === '1' && a[5] === 'yes', 'the report learned an hour ago: provider, version 1, within 2 days', JSON.stringify(a));
+    tap.ok(b && b[5] === 'no (late)', 'the one learned three days ago is late', JSON.stringify(b));
+    tap.ok(a && /^CNNVD: (queued|pending)/.test(a[6]), 'each with its relay to CNNVD, not delivered', a && a[6]);
+    const learned = rows.first().locator('td').nth(3).locator('time');
+    tap.ok(/UTC$/.test(await learned.getAttribute('title')), 'learned_at shown in Asia/Shanghai with UTC on hover');
+    const erRow = hp.locator('table.hub-early tbody tr');
+    tap.eq(await erRow.count(), 1, 'the early-release record is listed');
+    tap.eq(JSON.stringify(await erRow.locator('ul.er-steps li').evaluateAll((ls) => ls.map((x) => x.textContent.split(':')[0]))),
+      JSON.stringify(['Joint assessment', 'Report to MIIT', 'Report to MPS']), 'with its three steps');
+    tap.eq(JSON.stringify(await unlabeled(hp)), '[]', 'every control of the hub view has a label');
+    await hp.selectOption(`#er-dec-${er.id}`, 'approved');
+    await hp.fill(`#er-ref-${er.id}`, '评估意见 2026-7');
+    await hp.fill(`#er-note-${er.id}`, '同意提前发布');
+    await hp.click(`#er-form-${er.id} button[type=submit]`);
+    await hp.waitForSelector('table.hub-early .assessment[data-decision=approved]');
+    tap.ok((await hp.textContent('table.hub-early .assessment')).includes('评估意见 2026-7'), 'the assessment is recorded and shown',
+      await hp.textContent('table.hub-early .assessment'));
+    r = await hub.api('GET', `/api/v1/hub/early-release/${er.id}`);
+    tap.ok(r.json.assessment && r.json.assessment.decision === 'approved' && /^e-/.test(r.json.assessment_envelope_id || ''),
+      'the API holds it, sent back to the provider', JSON.stringify(r.json).slice(0, 300));
+    const shFmt = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 16);
+    await hp.fill('#hbo-name', `进博会 ${RUN}`);
+    await hp.fill('#hbo-start', shFmt(n + 30 * 86400e3));
+    await hp.fill('#hbo-end', shFmt(n + 37 * 86400e3));
+    await hp.click('#hbo-form button[type=submit]');
+    await hp.waitForSelector('#hbo-sent');
+    tap.eq(await hp.getAttribute('#hbo-sent', 'data-n'), '1', 'a blackout is sent to the provider (the one provider, operator or platform peer)');
+    tap.eq(await hp.locator('table.hub-blackouts tbody tr', { hasText: `进博会 ${RUN}` }).count(), 1, 'and listed');
+    const got = await waitFor(async () => {
+      const x = await prov.api('GET', '/api/v1/federation/blackouts');
+      return x.status === 200 && (x.json.items || []).some((it) => it.kind === 'blackout');
+    });
+    tap.ok(got, 'the provider has the window from the hub (API)');
+    await hp.setViewportSize({ width: 390, height: 844 });
+    tap.ok(await noOverflow(hp), 'the hub view fits 390 px');
+    await shot(hp, 'hub-390');
+    await hp.context().close();
+
+    await scenarioPlatform(plat, prov);
+
+    // the main instance (a provider without peers): a coordinator sees no federation link
+    const mp = await newPage();
+    await consoleLogin(mp, users.coordinator);
+    tap.ok(!(await mp.isVisible('#console-nav a[data-route=federation]')) && !(await mp.isVisible('#console-nav a[data-route=hub]')),
+      'a coordinator sees neither the federation nor the hub link');
+    await mp.context().close();
+  } finally {
+    for (const n of nodes) {
+      const code = await stopNode(n);
+      tap.ok(code === 0, `${n.name} stops on SIGTERM with status 0`, `${code}: ${n.stderrText.slice(-1500)}`);
+      tap.ok(!['ERROR: AddressSanitizer', 'runtime error:', 'ERROR: LeakSanitizer'].some((m) => n.stderrText.includes(m)),
+        `no sanitizer report from ${n.name}`, n.stderrText.slice(-3000));
+    }
+  }
+}
+
+// issue 9, a collection platform (its provider peer is the provider above).  The platform's
+// administrator adds the provider to the directory from #/platform (a level-2 program is added
+// through the API); a researcher (a reporter account) gives an identity on #/account (shown
+// masked, pending), sees only the level-1 program and designates it for their own report; the
+// administrator is refused level 3 (the API's message shown), verifies the identity and sets
+// level 2; on the report's page the report is routed (automatically: the designated program)
+// and routing it again is refused; once the provider opens a case from it, the provider's
+// state comes back and is shown.
+async function scenarioPlatform(plat, prov) {
+  const researcher = { email: `forscher-${RUN}@example.cn`, password: `Researcher-pw-${RUN}-0k8` };
+  cli.stdin = `${researcher.password}\n`;
+  cli('user', 'add', '--dir', plat.dir, '--email', researcher.email, '--role', 'reporter', '--name', '冯研究', '--password-stdin', '--json');
+  let r = await plat.api('POST', '/api/v1/platform/providers', { name: `境外厂商 ${RUN}`, patterns: ['Foreign*'], email: 'psirt@foreign.example',
+    jurisdiction: 'US', min_level: 2 }, true);
+  tap.need(r.status === 201, 'platform: a level-2 program added (API)', JSON.stringify(r).slice(0, 300));
+  const rs = await nodeSession(plat, researcher.email, researcher.password);
+  r = await rs('POST', '/api/v1/reports', { title: `路由器固件后门 ${RUN}`, description: '固件中存在硬编码的 telnet 口令。',
+    product: { name: '智能路由器', model: 'AX-3000', version: '1.2.7' } });
+  tap.need(r.status === 201, 'platform: the researcher reports signed in', JSON.stringify(r).slice(0, 300));
+  const rid = r.json.receipt.id;
+
+  // the administrator adds the provider peer to the directory
+  const ap = await newPage();
+  await nodeLogin(ap, plat, '#/platform');
+  await ap.waitForSelector('main[data-ready=platform]');
+  tap.ok(await ap.isVisible('#console-nav a[data-route=platform]'), 'platform: the platform link is shown on a platform');
+  await ap.fill('#pp-name', '智联 PSIRT');
+  await ap.fill('#pp-patterns', '智能路由器*, 智能摄像头*');
+  await ap.fill('#pp-peer', prov.keyId.slice(0, 16));
+  await ap.click('#pp-form button[type=submit]');
+  await ap.waitForSelector('table.plat-providers tbody tr:has-text("智联 PSIRT")');
+  const entry = ap.locator('table.plat-providers tbody tr', { hasText: '智联 PSIRT' });
+  const cells = await entry.locator('td').evaluateAll((tds) => tds.map((x) => x.textContent));
+  tap.ok(cells[2] === '智能路由器*, 智能摄像头*' && cells[3] === '联邦信封' && cells[5] === 'CN' && cells[6] === '1 级（注册用户）',
+    'platform: the entry is listed: patterns, federation, the peer\'s jurisdiction, level 1', JSON.stringify(cells));
+  r = await plat.api('GET', '/api/v1/platform/providers', undefined, true);
+  const entryId = (r.json.providers.find((x) => x.name === '智联 PSIRT') || {}).id;
+  tap.ok(entryId && r.json.providers.find((x) => x.id === entryId).peer === prov.keyId, 'platform: the API holds it with the provider\'s full key id');
+
+  // the researcher: identity, level, programs, and the program for their report
+  const rp = await newPage();
+  await nodeLogin(rp, plat, '#/account', 'zh-CN', researcher);
+  await rp.waitForSelector('main[data-ready=account]');
+  tap.eq(await rp.getAttribute('#me-verification', 'data-v'), 'unverified', 'researcher: unverified at first');
+  tap.eq(await rp.getAttribute('#me-level', 'data-level'), '1', 'researcher: level 1');
+  await rp.fill('#me-name', '冯研究');
+  await rp.fill('#me-id-number', '11010519491231002X');
+  await rp.fill('#me-phone', '13800000001');
+  await rp.click('#me-id-form button[type=submit]');
+  await rp.waitForSelector('#me-verification[data-v=pending]');
+  tap.ok(true, 'researcher: the identity is pending after it is given');
+  const idText = await rp.textContent('#me-identity');
+  tap.ok(idText.includes('**') && !idText.includes('11010519491231002X') && idText.includes('002X'), 'researcher: shown masked', idText);
+  tap.ok((await rp.textContent('#me-reputation')).startsWith('0 分'), 'researcher: reputation 0', await rp.textContent('#me-reputation'));
+  tap.eq(JSON.stringify(await rp.locator('table.me-programs tbody tr td:first-child').evaluateAll((tds) => tds.map((x) => x.textContent))),
+    JSON.stringify(['智联 PSIRT']), 'researcher: sees the level-1 program only');
+  tap.eq(JSON.stringify(await unlabeled(rp)), '[]', 'researcher: every control of the account view has a label');
+  await rp.goto(`${plat.url}/console?lang=zh-CN#/myreport/${rid}`);
+  await rp.waitForSelector('main[data-ready=myreport]');
+  await rp.selectOption('#prog-provider', String(entryId));
+  await rp.click('#prog-form button[type=submit]');
+  await rp.waitForSelector('#prog-done');
+  tap.eq(await rp.getAttribute('#prog-done', 'data-provider'), String(entryId), 'researcher: designates it for their report');
+  await rp.setViewportSize({ width: 390, height: 844 });
+  tap.ok(await noOverflow(rp), 'researcher: the report view fits 390 px');
+  await shot(rp, 'platform-myreport-390');
+  await rp.context().close();
+
+  // the administrator: researchers
+  await ap.reload();
+  await ap.waitForSelector('main[data-ready=platform]');
+  const row = ap.locator('table.plat-researchers tbody tr', { hasText: researcher.email });
+  tap.eq(await row.locator('.verification').getAttribute('data-v'), 'pending', 'admin: the researcher is pending');
+  const uid = await row.locator('button[data-act=verify]').getAttribute('data-user');
+  await ap.selectOption(`#pr-level-${uid}`, '3');
+  await row.locator('button[data-act=level]').click();
+  await ap.waitForSelector('#pr-error');
+  tap.eq(await ap.getAttribute('#pr-error', 'data-code'), 'level_not_allowed', 'admin: level 3 is refused');
+  r = await plat.api('PUT', `/api/v1/platform/researchers/${uid}/level`, { level: 3 }, true);
+  tap.ok((await ap.textContent('#pr-error')).startsWith(r.json.error.message), 'admin: with the API\'s message', await ap.textContent('#pr-error'));
+  await ap.fill(`#pr-note-${uid}`, '身份证核验通过');
+  await row.locator('button[data-act=verify]').click();
+  await ap.waitForSelector(`table.plat-researchers tbody tr:has-text("${researcher.email}") .verification[data-v=verified]`);
+  tap.ok(true, 'admin: the identity is verified');
+  await ap.selectOption(`#pr-level-${uid}`, '2');
+  await ap.locator('table.plat-researchers tbody tr', { hasText: researcher.email }).locator('button[data-act=level]').click();
+  await ap.waitForSelector(`table.plat-researchers tbody tr:has-text("${researcher.email}") .level[data-level="2"]`);
+  r = await plat.api('GET', '/api/v1/platform/researchers', undefined, true);
+  const prof = r.json.researchers.find((x) => String(x.user_id) === uid);
+  tap.ok(prof && prof.verification === 'verified' && prof.level === 2, 'admin: level 2 is set (API)', JSON.stringify(prof));
+  tap.eq(JSON.stringify(await unlabeled(ap)), '[]', 'admin: every control of the platform view has a label');
+  await shot(ap, 'platform-1280');
+
+  // the report's page: route it
+  await ap.click(`table.plat-reports a[href="#/platform/${rid}"]`);
+  await ap.waitForSelector('main[data-ready=platform-report]');
+  tap.ok((await ap.textContent('#route-program')).includes('智联 PSIRT'), 'route: the designated program is shown', await ap.textContent('#route-program'));
+  tap.ok(await ap.isVisible('#routes-none'), 'route: not routed yet');
+  await ap.click('#route-send');
+  await ap.waitForSelector('#route-done');
+  const rt = ap.locator('table.plat-routes tbody tr');
+  tap.eq(await rt.count(), 1, 'route: one routing listed');
+  const rc = await rt.locator('td').evaluateAll((tds) => tds.map((x) => x.textContent));
+  tap.ok(rc[0] === '智联 PSIRT (研究人员指定)' && rc[1] === '联邦信封' && rc[3] === '尚无回报' && /^allowed/.test(rc[5]),
+    'route: to the designated program by envelope, allowed by the overseas check, no status yet', JSON.stringify(rc));
+  await ap.click('#route-send');
+  await ap.waitForSelector('#route-error');
+  tap.eq(await ap.getAttribute('#route-error', 'data-code'), 'already_routed', 'route: routing it again is refused (already_routed)');
+  // the provider opens a case from the routed report; its state comes back to the platform
+  const inProv = await waitFor(async () => {
+    const x = await prov.api('GET', '/api/v1/reports?limit=50');
+    return x.status === 200 ? (x.json.items || []).find((it) => it.title === `路由器固件后门 ${RUN}`) : null;
+  });
+  tap.need(inProv, 'route: the provider has the report');
+  r = await prov.api('POST', '/api/v1/cases', { report_ids: [inProv.id] });
+  tap.need(r.status === 201, 'route: the provider opens a case from it', JSON.stringify(r).slice(0, 300));
+  const st = await waitFor(async () => {
+    const x = await plat.api('GET', `/api/v1/reports/${rid}/routes`, undefined, true);
+    return x.status === 200 && x.json.routes[0] && x.json.routes[0].status ? x.json.routes[0].status : null;
+  });
+  tap.need(st, 'route: the provider\'s status reached the platform (API)');
+  await ap.reload();
+  await ap.waitForSelector('main[data-ready=platform-report]');
+  tap.eq(await ap.getAttribute('table.plat-routes .route-state', 'data-state'), st.state, `route: the provider's state (${st.state}) is shown`);
+  tap.ok(/UTC$/.test(await ap.getAttribute('table.plat-routes td:nth-child(4) time', 'title')), 'route: with its time, UTC on hover');
+  await ap.setViewportSize({ width: 390, height: 844 });
+  tap.ok(await noOverflow(ap), 'route: the report page fits 390 px');
+  await shot(ap, 'platform-report-390');
+  await ap.context().close();
+}
+
 const scenarios = [['catalogs', scenarioCatalogs], ['pages', scenarioPages], ['nojs', scenarioNoJs], ['js', scenarioJs],
   ['keyboard', scenarioKeyboard], ['analyst', scenarioAnalyst], ['merge', scenarioMerge], ['advisory', scenarioAdvisory],
   ['public', scenarioPublic], ['totp', scenarioTotp], ['console', scenarioConsole], ['share', scenarioShare],
   ['reporter', scenarioReporter], ['more', scenarioMore], ['caseedit', scenarioCaseEdit], ['reporters', scenarioReporters], ['credits', scenarioCredits],
+  ['federation', scenarioFederation],
   ['layout', scenarioLayout]];
 
 async function main() {

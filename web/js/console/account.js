@@ -4,10 +4,12 @@
 // restricted to enrollment (totp_enrollment_required) lands here and continues to the
 // dashboard once confirmed.  A reporter account also sees its own reports (GET /api/v1/reports
 // answers a reporter with theirs alone: whether someone handles each, never the case) and
-// its approved and paid rewards.
+// its approved and paid rewards; on a collection platform also its researcher profile
+// (platform.js: identity, verification, level, reputation, the programs it sees).
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
-import { api, session } from './api.js';
+import { api, session, instanceRole } from './api.js';
+import { researcherSection } from './platform.js';
 import { errorBox, table, timeEl } from './util.js';
 import { qrSvg } from '../qr.js';
 
@@ -18,6 +20,8 @@ export async function accountView(main, r, me, done) {
     : await api('GET', '/api/v1/rewards/mine?limit=100').catch(() => null);
   const reports = me.restricted || user.role !== 'reporter' ? null
     : await api('GET', '/api/v1/reports?limit=100').catch(() => null);
+  const researcher = me.restricted || user.role !== 'reporter' || (await instanceRole()) !== 'platform' ? null
+    : await researcherSection();
   const box = h('div', { id: 'totp-box', 'aria-live': 'polite' });
   const msg = h('div', { 'aria-live': 'assertive' });
 
@@ -98,6 +102,7 @@ export async function accountView(main, r, me, done) {
           box.childNodes.length ? null : h('button', { type: 'button', class: 'primary', id: 'totp-start', text: t('totp.start'),
             onclick: (ev) => { ev.target.remove(); start(); } })],
       box, msg),
+    pwOnly ? null : researcher,
     pwOnly || !reports ? null : h('section', { 'aria-labelledby': 'rep-mine-h' },
       h('h2', { id: 'rep-mine-h', text: t('myrep.title') }),
       reports.items.length ? table(t('myrep.title'), [t('report.id'), t('report.f_title'), t('report.f_product_name'), t('report.received'), t('myrep.state')],

@@ -64,3 +64,11 @@ export async function login(email, password, totp) {
 export async function logout() {
   try { await api('POST', '/api/v1/auth/logout'); } finally { setCsrf(null); }
 }
+
+// The instance's role (provider, operator, platform, hub, database) from the public
+// GET /api/v1/federation/key, asked once; null if it cannot be read.
+let roleP = null;
+export function instanceRole() {
+  if (!roleP) roleP = api('GET', '/api/v1/federation/key').then((k) => k.role, () => null);
+  return roleP;
+}

@@ -3,7 +3,7 @@
 // session cookie; every view uses only the public JSON API (api.js).
 import { loadCatalog, t } from '../i18n.js';
 import { h, mount } from '../dom.js';
-import { session, logout } from './api.js';
+import { session, logout, instanceRole } from './api.js';
 import { loginView } from './login.js';
 import { dashboardView } from './dashboard.js';
 import { casesView } from './cases.js';
@@ -20,11 +20,15 @@ import { policiesView } from './policies.js';
 import { keysView } from './keys.js';
 import { vulnsView } from './vulns.js';
 import { reportersView, myReportView } from './reporters.js';
+import { federationView, hubView } from './federation.js';
+import { platformView } from './platform.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('console-nav');
 const who = document.getElementById('who');
 let me = null;
+// the instance's role (provider, platform, hub, ...; GET /api/v1/federation/key, public)
+let instRole = null;
 let cleanup = null;
 
 // The hash as a route name, an id and query parameters.
@@ -51,7 +55,9 @@ function setUser(s) {
   for (const a of nav.querySelectorAll('a[data-route]')) {
     a.hidden = (restricted && a.dataset.route !== 'account') ||
       // data-cap: the capability the screen needs ("a|b": any one of them)
-      Boolean(a.dataset.cap && !(s && a.dataset.cap.split('|').some((c) => (s.capabilities || []).includes(c))));
+      Boolean(a.dataset.cap && !(s && a.dataset.cap.split('|').some((c) => (s.capabilities || []).includes(c)))) ||
+      // data-inst-role: a screen of one instance role only (#/hub on a hub)
+      Boolean(a.dataset.instRole && a.dataset.instRole !== instRole);
   }
 }
 
@@ -84,7 +90,8 @@ async function route() {
     advisory: r.id ? advisoryView : null, account: accountView, audit: auditView, admin: adminView,
     products: productsView, impact: impactView, parties: partiesView, vex: r.id ? vexView : null,
     exports: r.id ? exportView : exportsListView, policies: policiesView, keys: keysView, vulns: vulnsView,
-    reporters: reportersView, myreport: r.id ? myReportView : null };
+    reporters: reportersView, myreport: r.id ? myReportView : null,
+    federation: federationView, hub: hubView, platform: platformView };
   const view = views[r.name];
   if (!view) {
     mount(main, h('h1', { text: t('console.not_found') }));
@@ -102,12 +109,14 @@ async function route() {
 }
 
 async function start() {
+  const roleP = instanceRole();   // asked while the catalog loads
   await loadCatalog();
   document.getElementById('logout').addEventListener('click', async () => {
     await logout().catch(() => {});
     setUser(null);
     go('#/login');
   });
+  instRole = await roleP;
   try {
     const s = await session();
     setUser(s);

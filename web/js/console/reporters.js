@@ -2,10 +2,12 @@
 // can see (GET /api/v1/reports?in_case=true), each read with GET /api/v1/reports/{id} (only
 // those the API returns), grouped by reporter (e-mail, else name and organisation), with counts
 // and links to the cases.  For a signed-in reporter (#/myreport/ID): their own report, its text
-// and its attachments (GET /api/v1/reports/{id} returns only their own).
+// and its attachments (GET /api/v1/reports/{id} returns only their own); on a collection
+// platform, the program designated for it (platform.js).
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
-import { api } from './api.js';
+import { api, instanceRole } from './api.js';
+import { programSection } from './platform.js';
 import { table, timeEl } from './util.js';
 
 const MAX_READS = 200;
@@ -54,6 +56,7 @@ export async function myReportView(main, r) {
   const rep = await api('GET', `/api/v1/reports/${Number(r.id)}`);
   const p = rep.product || {};
   const atts = rep.attachments || [];
+  const program = (await instanceRole()) === 'platform' ? await programSection(rep.id) : null;
   mount(main,
     h('p', {}, h('a', { href: '#/account', text: `← ${t('console.account')}` })),
     h('h1', {}, `${t('report.id')} ${rep.id} · `, rep.title || '—'),
@@ -69,7 +72,8 @@ export async function myReportView(main, r) {
     atts.length ? table(t('myrep.attachments'), [t('myrep.file'), t('myrep.type'), t('myrep.size'), t('myrep.hash')],
       atts.map((a) => [a.filename || '—', a.media_type || '—', size(a.size || 0),
         h('code', { text: (a.hash || '').slice(0, 16) + '…', title: a.hash || '' })]), 'myrep-attachments')
-      : h('p', { text: t('myrep.no_attachments') }));
+      : h('p', { text: t('myrep.no_attachments') }),
+    program);
   main.dataset.ready = 'myreport';
   return () => { delete main.dataset.ready; };
 }
