@@ -214,6 +214,8 @@ int api_hub_early_release_assess(struct req *r);
 int api_hub_blackout_create(struct req *r);
 int api_hub_blackout_consent(struct req *r);
 int api_hub_published(struct req *r);
+int api_hub_filings(struct req *r);
+int api_hub_filing_review(struct req *r);
 int api_federation_blackouts(struct req *r);
 int api_database_reports(struct req *r);
 int api_case_early_release_hub(struct req *r);

@@ -9,6 +9,7 @@
 #include "service/bulletins.h"
 #include "service/cases.h"
 #include "service/fed_hub.h"
+#include "service/fed_platform.h"
 #include "service/federation.h"
 
 static struct case_actor actor_of(const struct req *r)
@@ -99,6 +100,45 @@ int api_hub_early_release_assess(struct req *r)
 					 r->path_id, r->json, &out, &e) < 0)
 		return req_fail(r, &e);
 	return req_json(r, 201, out);
+}
+
+/* GET /api/v1/hub/filings?state=&limit=&after=: platform filings received, with their review. */
+int api_hub_filings(struct req *r)
+{
+	int64_t limit, after;
+	struct err e = ERR_INIT;
+	json_t *out;
+
+	if (need(r, "hub") < 0)
+		return -1;
+	if (req_query_int(r, "limit", 1, 1000, 50, &limit) < 0 ||
+	    req_query_int(r, "after", 0, INT64_MAX, 0, &after) < 0)
+		return -1;
+	if (fed_hub_filings(r->app->in, req_query(r, "state"), after, (int)limit, &out, &e) < 0)
+		return req_fail(r, &e);
+	return req_json(r, 200, json_pack("{s:o}", "items", out));
+}
+
+/* POST /api/v1/hub/filings/{id}/review {"decision","note"}: accept or return a filing; the
+ * decision goes back to the platform. */
+int api_hub_filing_review(struct req *r)
+{
+	struct case_actor ca = actor_of(r);
+	struct actor a = req_actor(r);
+	struct err e = ERR_INIT;
+	json_t *out;
+
+	if (need(r, "hub") < 0)
+		return -1;
+	if (ca.a.user_id != 0 && ca.role != ROLE_COORDINATOR && ca.role != ROLE_ADMIN) {
+		err_setn(&e, ERR_FORBIDDEN, "forbidden",
+			 "only a hub coordinator reviews a platform's filing");
+		return req_fail(r, &e);
+	}
+	if (fed_hub_filing_review(r->app->in, r->app->federation, &a, r->path_id, r->json, &out,
+				  &e) < 0)
+		return req_fail(r, &e);
+	return req_json(r, 200, out);
 }
 
 /* The window's fields a receiver takes (not its consents nor local times). */

@@ -408,12 +408,15 @@ const struct route routes[] = {
 	  " sponsor, responsible, contact, rules, ...), sent to the hub" },
 	{ R("GET", "/api/v1/platform/filing", api_platform_filing_get, CAP_USERS_ADMIN),
 	  .status = 200, .tag = "platform",
-	  .summary = "Platform: the newest filing version and its envelope's delivery state" },
+	  .summary = "Platform: the newest filing version, its envelope's delivery state and the"
+	  " hub's review (pending, accepted or returned with a note)" },
 	{ R("GET", "/registry", api_registry_html, CAP_PUBLIC), .status = 200, .tag = "platform",
 	  .query = "lang:zh-CN (default) or en",
-	  .summary = "Hub: the filed collection platforms, a printable HTML page" },
+	  .summary = "Hub: the filed collection platforms (each one's newest accepted filing), a"
+	  " printable HTML page" },
 	{ R("GET", "/registry.json", api_registry_json, CAP_PUBLIC), .status = 200,
-	  .tag = "platform", .summary = "Hub: the filed collection platforms as JSON" },
+	  .tag = "platform", .summary = "Hub: the filed collection platforms (each one's newest"
+	  " accepted filing) as JSON" },
 	{ R("GET", "/api/v1/platform/providers", api_platform_providers, CAP_SELF),
 	  .status = 200, .tag = "platform", .query = "all:true to list removed entries too (staff)",
 	  .summary = "Platform: the provider directory (who makes which products): all of it for"
@@ -510,6 +513,14 @@ const struct route routes[] = {
 	{ R("GET", "/api/v1/hub/published", api_hub_published, CAP_CASES_READ), .status = 200,
 	  .tag = "federation", .query = "limit:1..1000 (50);after:id of the last page",
 	  .summary = "Hub: advisory-published notices received from providers" },
+	{ R("GET", "/api/v1/hub/filings", api_hub_filings, CAP_CASES_READ), .status = 200,
+	  .tag = "federation",
+	  .query = "state:pending, accepted or returned;limit:1..1000 (50);after:id of the last page",
+	  .summary = "Hub: filings received from platforms (Art. 10) with their review state" },
+	{ R("POST", "/api/v1/hub/filings/{id}/review", api_hub_filing_review, CAP_CASES_WRITE),
+	  .json_object_body = 1, .status = 200, .tag = "federation",
+	  .summary = "Hub: accept or return a pending filing {\"decision\":\"accepted\"|"
+	  "\"returned\",\"note\"} (a note to return; audited) and send it to the platform" },
 	{ R("GET", "/api/v1/federation/blackouts", api_federation_blackouts, CAP_CASES_READ),
 	  .status = 200, .tag = "federation",
 	  .summary = "Blackout windows and MPS consents taken from hubs (their local ids)" },

@@ -268,9 +268,11 @@ static json_t *filing_json(struct federation *f, const struct platform_filing_ro
 	if (r->envelope_id != NULL &&
 	    (f == NULL || federation_outbox_get(f, r->envelope_id, &env, &e) < 0))
 		env = json_pack("{s:s}", "id", r->envelope_id);
-	o = json_pack("{s:I,s:o,s:o,s:o}", "version", (json_int_t)r->id, "filing",
-		      json_loads(r->data, 0, &je), "created_at", time_json(r->created_at),
-		      "envelope", env ? env : json_null());
+	o = json_pack("{s:I,s:o,s:o,s:o,s:{s:s,s:s?,s:o}}", "version", (json_int_t)r->id,
+		      "filing", json_loads(r->data, 0, &je), "created_at",
+		      time_json(r->created_at), "envelope", env ? env : json_null(), "review",
+		      "state", r->review_state ? r->review_state : "pending", "note",
+		      r->review_note, "reviewed_at", time_json(r->reviewed_at));
 	return o;
 }
 
@@ -375,6 +377,8 @@ static int filing_latest(void *arg, const struct platform_filing_row *r, struct 
 	x->row = *r;
 	x->row.data = x->data = xstrdup(r->data);
 	x->row.envelope_id = r->envelope_id ? xstrdup(r->envelope_id) : NULL;
+	x->row.review_state = r->review_state ? xstrdup(r->review_state) : NULL;
+	x->row.review_note = r->review_note ? xstrdup(r->review_note) : NULL;
 	return 0;
 }
 
@@ -394,6 +398,8 @@ int fed_filing_get(struct instance *in, struct federation *f, json_t **out, stru
 	*out = filing_json(f, &x.row);
 	free(x.data);
 	free((void *)x.row.envelope_id);
+	free((void *)x.row.review_state);
+	free((void *)x.row.review_note);
 	return 0;
 }
 
@@ -407,14 +413,15 @@ static json_t *public_filing(const struct hub_filing_row *r)
 	if (f == NULL)
 		return NULL;
 	sp = json_object_get(f, "sponsor");
-	o = json_pack("{s:O?,s:O?,s:O?,s:{s:O?,s:O?},s:O?,s:s,s:s,s:I,s:o,s:o}", "name",
+	o = json_pack("{s:O?,s:O?,s:O?,s:{s:O?,s:O?},s:O?,s:s,s:s,s:I,s:o,s:o,s:o}", "name",
 		      json_object_get(f, "name"), "url", json_object_get(f, "url"), "icp_number",
 		      json_object_get(f, "icp_number"), "sponsor", "name",
 		      json_object_get(sp, "name"), "kind", json_object_get(sp, "kind"),
 		      "publish_channels", json_object_get(f, "publish_channels"), "jurisdiction",
 		      r->peer_jurisdiction, "key_id", r->peer_key_id, "version",
 		      (json_int_t)r->version, "first_filed_at", time_json(r->first_received_at),
-		      "updated_at", time_json(r->received_at));
+		      "updated_at", time_json(r->received_at), "accepted_at",
+		      time_json(r->reviewed_at));
 	json_decref(f);
 	return o;
 }
@@ -537,10 +544,13 @@ int fed_registry_html(struct instance *in, const char *lang, char **out, struct 
 	    en ? "zh-CN" : "en", en ? "中文" : "English",
 	    en ? "Filed vulnerability collection platforms" : "已备案的网络产品安全漏洞收集平台",
 	    en ? "Platforms that have filed with this hub under Article 10 of the Provisions on"
-		 " the Management of Security Vulnerabilities of Network Products. Times are"
+		 " the Management of Security Vulnerabilities of Network Products. Only filings"
+		 " accepted by the hub's staff are listed: each platform's newest accepted version"
+		 " (a newer version under review or returned does not replace it). Times are"
 		 " Beijing time (UTC+8)."
-	       : "依据《网络产品安全漏洞管理规定》第十条向本平台备案的漏洞收集平台。时间为北京时间"
-		 "。");
+	       : "依据《网络产品安全漏洞管理规定》第十条向本平台备案的漏洞收集平台。仅列出经本平台"
+		 "审核通过的备案：各平台最新一次审核通过的备案信息（待审核或被退回的新版本不替换"
+		 "已通过的版本）。时间为北京时间。");
 	buf_addf(&b,
 		 "<table>\n<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s"
 		 "</th><th>%s</th><th>%s</th></tr></thead>\n<tbody>\n",
@@ -574,15 +584,205 @@ int fed_registry_html(struct instance *in, const char *lang, char **out, struct 
 	return 0;
 }
 
+/* ---- the hub's review of received filings ---- */
+
+static json_t *hub_filing_json(const struct hub_filing_row *r)
+{
+	json_error_t je;
+	json_t *f = json_loads(r->data, 0, &je), *o;
+
+	o = json_pack("{s:I,s:{s:s,s:s?},s:I,s:o,s:O?,s:O?,s:O?,s:s,s:s?,s:s?,s:o}", "id",
+		      (json_int_t)r->id, "platform", "key_id", r->peer_key_id, "name",
+		      r->peer_name, "version", (json_int_t)r->version, "received_at",
+		      time_json(r->received_at), "name", json_object_get(f, "name"), "url",
+		      json_object_get(f, "url"), "icp_number", json_object_get(f, "icp_number"),
+		      "state", r->review_state, "note", r->review_note, "reviewed_by",
+		      r->reviewed_by, "reviewed_at", time_json(r->reviewed_at));
+	json_decref(f);
+	return o;
+}
+
+static int hub_filing_append(void *arg, const struct hub_filing_row *r, struct err *e)
+{
+	(void)e;
+	json_array_append_new(arg, hub_filing_json(r));
+	return 0;
+}
+
+static int review_state_ok(const char *s)
+{
+	return s != NULL && (strcmp(s, "pending") == 0 || strcmp(s, "accepted") == 0 ||
+			     strcmp(s, "returned") == 0);
+}
+
+struct filings_ctx {
+	const char *state;
+	int64_t after;
+	int limit;
+	json_t *items;
+};
+
+static int filings_conn(struct db_conn *c, void *arg, struct err *e)
+{
+	struct filings_ctx *x = arg;
+
+	return store_hub_filing_list(c, x->state, x->after, x->limit, hub_filing_append, x->items,
+				     e);
+}
+
+int fed_hub_filings(struct instance *in, const char *state, int64_t after, int limit,
+		    json_t **out, struct err *e)
+{
+	struct filings_ctx x = {state, after, limit, NULL};
+
+	*out = NULL;
+	if (not_hub(in, e) < 0)
+		return -1;
+	if (state != NULL && !review_state_ok(state))
+		return err_set(e, ERR_INVALID, "\"state\" must be pending, accepted or returned");
+	x.items = json_array();
+	if (on_conn(in->db, filings_conn, &x, e) < 0) {
+		json_decref(x.items);
+		return -1;
+	}
+	*out = x.items;
+	return 0;
+}
+
+struct review_ctx {
+	const struct actor *a;
+	int64_t id;
+	const char *decision;
+	const char *note;
+	int64_t at;
+	const char *envelope_id;
+	int64_t version;
+	char peer[ENVELOPE_KEYID_LEN];
+	json_t *row;
+};
+
+static int review_keep(void *arg, const struct hub_filing_row *r, struct err *e)
+{
+	struct review_ctx *x = arg;
+
+	(void)e;
+	x->version = r->version;
+	snprintf(x->peer, sizeof(x->peer), "%s", r->peer_key_id);
+	json_decref(x->row);
+	x->row = hub_filing_json(r);
+	return 0;
+}
+
+static int review_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct review_ctx *x = arg;
+	int changed;
+
+	if (store_hub_filing_get(c, x->id, review_keep, x, e) < 0 ||
+	    store_hub_filing_review(c, x->id, x->decision, x->note,
+				    x->a->name ? x->a->name : "system", x->at, &changed, e) < 0)
+		return -1;
+	if (!changed)
+		return err_setn(e, ERR_CONFLICT, "already_reviewed",
+				"filing %lld was reviewed before", (long long)x->id);
+	return audit_record(c, x->a, "hub.filing.review", "platform_filing", x->id,
+			    json_pack("{s:I,s:s,s:s?,s:s}", "version", (json_int_t)x->version,
+				      "decision", x->decision, "note", x->note, "platform",
+				      x->peer),
+			    e);
+}
+
+static int review_env_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct review_ctx *x = arg;
+
+	if (store_hub_filing_set_review_envelope(c, x->id, x->envelope_id, e) < 0)
+		return -1;
+	return store_hub_filing_get(c, x->id, review_keep, x, e);
+}
+
+static int review_body(const json_t *body, const char **decision, const char **note,
+		       struct err *e)
+{
+	static const char *const members[] = {"decision", "note", NULL};
+	const json_t *n = json_object_get(body, "note");
+
+	if (!json_is_object(body))
+		return err_set(e, ERR_INVALID, "the body must be a JSON object");
+	if (only_members(body, members, "", e) < 0) {
+		/* the same message, without the filing's code */
+		struct err e2 = *e;
+
+		return err_set(e, ERR_INVALID, "%s", e2.msg);
+	}
+	*decision = json_string_value(json_object_get(body, "decision"));
+	if (*decision == NULL ||
+	    (strcmp(*decision, "accepted") != 0 && strcmp(*decision, "returned") != 0))
+		return err_set(e, ERR_INVALID, "\"decision\" must be accepted or returned");
+	*note = NULL;
+	if (n != NULL && !json_is_null(n)) {
+		if (!text_ok(json_string_value(n), 2000, 1))
+			return err_set(e, ERR_INVALID, "\"note\" must be 1-2000 characters");
+		*note = json_string_value(n);
+	}
+	if (*note == NULL && strcmp(*decision, "returned") == 0)
+		return err_set(e, ERR_INVALID,
+			       "\"note\" is required when the filing is returned (say why)");
+	return 0;
+}
+
+int fed_hub_filing_review(struct instance *in, struct federation *f, const struct actor *a,
+			  int64_t id, const json_t *body, json_t **out, struct err *e)
+{
+	struct review_ctx x;
+	char eid[ENVELOPE_ID_MAX + 1];
+	json_t *eb, *env = NULL;
+	struct err e2 = ERR_INIT;
+	int rc = -1;
+
+	*out = NULL;
+	memset(&x, 0, sizeof(x));
+	if (not_hub(in, e) < 0 || review_body(body, &x.decision, &x.note, e) < 0)
+		return -1;
+	if (f == NULL)
+		return err_setn(e, ERR_UNAVAILABLE, "federation_unavailable",
+				"federation is not running");
+	x.a = a;
+	x.id = id;
+	x.at = time_now_us();
+	/* the decision first (audited), then the envelope to the platform, then its id */
+	if (in_tx(in->db, review_tx, &x, e) < 0)
+		goto out;
+	eb = json_pack("{s:I,s:s,s:s?,s:o}", "version", (json_int_t)x.version, "decision",
+		       x.decision, "note", x.note, "reviewed_at", time_json(x.at));
+	rc = federation_send(f, x.peer, NULL, "filing_review", eb, 0, 0, 0, eid, e);
+	json_decref(eb);
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	x.envelope_id = eid;
+	if (in_tx(in->db, review_env_tx, &x, e) < 0)
+		goto out;
+	if (federation_outbox_get(f, eid, &env, &e2) < 0)
+		env = json_pack("{s:s}", "id", eid);
+	json_object_set_new(x.row, "envelope", env);
+	*out = x.row;
+	x.row = NULL;
+	rc = 0;
+out:
+	json_decref(x.row);
+	return rc;
+}
+
 /* ---- the inbox hooks ---- */
 
-enum msg_kind { MSG_FILING = 1, MSG_ROUTED, MSG_STATUS };
+enum msg_kind { MSG_FILING = 1, MSG_ROUTED, MSG_STATUS, MSG_REVIEW };
 
 struct fed_platform_msg {
 	enum msg_kind kind;
 	int64_t peer_id;
 	char peer_key_id[ENVELOPE_KEYID_LEN];
-	char *data; /* compact JSON: the filing, the routed body, the status */
+	char *data; /* compact JSON: the filing, the routed body, the status; a review's note */
 	int64_t version;
 	char ref[65];
 	char state[65];
@@ -667,6 +867,34 @@ static int msg_parse(const char *role, const struct fed_peer_row *peer, const st
 		m->kind = MSG_FILING;
 		m->version = json_integer_value(v);
 		m->data = compact(f);
+	} else if (strcmp(env->type, "filing_review") == 0) {
+		const json_t *v = json_object_get(b, "version"), *note = json_object_get(b, "note");
+		const char *d = json_string_value(json_object_get(b, "decision"));
+		const char *at = json_string_value(json_object_get(b, "reviewed_at"));
+		int64_t when;
+
+		if (strcmp(role, "platform") != 0)
+			return unsupported(env->type, role, "", e);
+		if (strcmp(peer->role, "hub") != 0)
+			return unsupported(env->type, role, " from a peer that is not a hub", e);
+		if (note != NULL && json_is_null(note))
+			note = NULL;
+		if (!json_is_integer(v) || json_integer_value(v) < 1 || d == NULL ||
+		    (strcmp(d, "accepted") != 0 && strcmp(d, "returned") != 0) ||
+		    (note != NULL && !text_ok(json_string_value(note), 2000, 1)) ||
+		    (note == NULL && strcmp(d, "returned") == 0) || at == NULL ||
+		    time_parse_rfc3339(at, &when) < 0)
+			return bad_body(env->type,
+					"needs \"version\" (an integer >= 1), \"decision\" "
+					"(accepted or returned), \"reviewed_at\" (RFC 3339) and a "
+					"\"note\" (1-2000, required when returned)",
+					e);
+		m = xcalloc(1, sizeof(*m));
+		m->kind = MSG_REVIEW;
+		m->version = json_integer_value(v);
+		snprintf(m->state, sizeof(m->state), "%s", d);
+		m->at = when;
+		m->data = note ? xstrdup(json_string_value(note)) : NULL;
 	} else if (strcmp(env->type, "report_routed") == 0) {
 		const char *ref = json_string_value(json_object_get(b, "platform_ref"));
 
@@ -750,6 +978,19 @@ static int msg_apply(struct db_conn *c, struct fed_platform_msg *m, int64_t inbo
 		int64_t id;
 
 		return store_hub_filing_add(c, &r, &id, e);
+	}
+	if (m->kind == MSG_REVIEW) {
+		int found;
+
+		/* the same decision again (a retry in a new envelope) replaces it */
+		if (store_platform_filing_review(c, m->version, m->state, m->data, m->at, &found,
+						 e) < 0)
+			return -1;
+		if (!found)
+			return err_setn(e, ERR_INVALID, "invalid_body",
+					"filing_review: version %lld was not filed here",
+					(long long)m->version);
+		return 0;
 	}
 	if (m->kind == MSG_ROUTED) {
 		struct provider_in_row r;
@@ -877,6 +1118,7 @@ int fed_platform_published_apply(struct db_conn *c, const struct fed_rx *rx, str
 
 const struct fed_type fed_platform_types[] = {
     {"platform_filing", pf_check, pf_apply, NULL},
+    {"filing_review", pf_check, pf_apply, NULL},
     {"report_routed", pf_check, pf_apply, NULL},
     {"status_update", pf_check, pf_apply, NULL},
     {NULL, NULL, NULL, NULL},

@@ -3,8 +3,9 @@
  *
  * A collection platform (role platform) keeps its filing data and sends
  * each version to its hub as a "platform_filing" envelope; the hub keeps
- * the newest filing of every platform peer and publishes the list
- * (/registry, /registry.json).  The platform keeps a provider directory
+ * every version, pending until its staff accept or return it (a
+ * "filing_review" envelope back to the platform), and publishes each
+ * platform's newest accepted version (/registry, /registry.json).  The platform keeps a provider directory
  * (which provider makes which products: glob patterns on the product name;
  * a provider peer, or an e-mail address for providers not on vulnflow) and
  * routes a received report to the product's provider: a "report_routed"
@@ -49,8 +50,9 @@ struct fed_rx;
 struct envelope;
 struct db_conn;
 
-/* The inbox takes platform_filing (hub), report_routed (provider, operator)
- * and status_update (platform) through fed_platform_types[] (fed_types.h).
+/* The inbox takes platform_filing (hub), filing_review (platform, from its
+ * hub), report_routed (provider, operator) and status_update (platform)
+ * through fed_platform_types[] (fed_types.h).
  * advisory_published has one row in the dispatcher, fed_hub.c's; on a
  * platform that row hands the envelope to these two: from a provider peer
  * only (else unsupported_type), the body as to a hub plus "platform_ref"
@@ -87,13 +89,33 @@ int fed_filing_check(const json_t *filing, struct err *e);
  * *out: {"version","filing","created_at","envelope":{...delivery state}}. */
 int fed_filing_put(struct instance *in, struct federation *f, const json_t *filing, int64_t user_id,
 		   json_t **out, struct err *e);
-/* The newest version as above; ERR_NOT_FOUND "no_filing". */
+/* The newest version as above; ERR_NOT_FOUND "no_filing".  Both add
+ * "review":{"state","note","reviewed_at"}: the hub's decision on that
+ * version (state "pending" until a filing_review arrives). */
 int fed_filing_get(struct instance *in, struct federation *f, json_t **out, struct err *e);
-/* Hub: the filed platforms, {"platforms":[...],"count","generated_at"}; only
- * public members (no ID numbers, phone numbers or e-mail addresses). */
+/* Hub: the filed platforms, {"platforms":[...],"count","generated_at"}: of
+ * each active platform peer its newest accepted version; only public
+ * members (no ID numbers, phone numbers or e-mail addresses). */
 int fed_registry_json(struct instance *in, json_t **out, struct err *e);
 /* The same as a printable HTML page (lang "zh-CN" or "en"), a new string. */
 int fed_registry_html(struct instance *in, const char *lang, char **out, struct err *e);
+
+/* Hub: the received filing versions in review state (pending, accepted,
+ * returned; NULL: all) with id > after, by id, at most limit: an array of
+ * {"id","platform":{"key_id","name"},"version","received_at","name","url",
+ * "icp_number","state","note","reviewed_by","reviewed_at"}.  ERR_NOT_FOUND
+ * "not_a_hub" on other roles; ERR_INVALID for another state. */
+int fed_hub_filings(struct instance *in, const char *state, int64_t after, int limit,
+		    json_t **out, struct err *e);
+/* Hub: a's decision on the pending filing id; body {"decision": "accepted" |
+ * "returned", "note"} (a note of 1-2000 characters, required to return).
+ * Recorded and audited (hub.filing.review) in one transaction, then sent to
+ * the platform as a filing_review envelope.  ERR_NOT_FOUND "not_a_hub",
+ * "unknown_filing"; ERR_CONFLICT "already_reviewed"; ERR_INVALID for a bad
+ * body; ERR_UNAVAILABLE without f.  *out: the filing as listed, with
+ * "envelope". */
+int fed_hub_filing_review(struct instance *in, struct federation *f, const struct actor *a,
+			  int64_t id, const json_t *body, json_t **out, struct err *e);
 
 /* ---- the provider directory and routing (platform) ---- */
 

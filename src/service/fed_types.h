@@ -52,7 +52,7 @@ struct fed_type {
 /* fed_hub.c: provider <-> hub <-> national databases (authority-report
  * relay, early release, blackouts and consents, advisory published). */
 extern const struct fed_type fed_hub_types[];
-/* fed_platform.c: platform <-> hub (filing) and platform <-> provider (routed
+/* fed_platform.c: platform <-> hub (filing and its review) and platform <-> provider (routed
  * reports, status updates). */
 extern const struct fed_type fed_platform_types[];
 

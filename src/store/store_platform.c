@@ -54,8 +54,11 @@ static const char filing_add_sql[] =
 static const char filing_env_sql[] =
     "UPDATE platform_filings SET envelope_id = :eid WHERE id = :id";
 static const char filing_latest_sql[] =
-    "SELECT id, data, created_at, created_by, envelope_id FROM platform_filings"
-    " ORDER BY id DESC LIMIT 1";
+    "SELECT id, data, created_at, created_by, envelope_id, review_state, review_note,"
+    " reviewed_at FROM platform_filings ORDER BY id DESC LIMIT 1";
+static const char filing_review_sql[] =
+    "UPDATE platform_filings SET review_state = :st, review_note = :note, reviewed_at = :at"
+    " WHERE id = :id";
 
 int store_platform_filing_add(struct db_conn *c, const struct platform_filing_row *r, int64_t *id,
 			      struct err *e)
@@ -92,6 +95,9 @@ static int filing_row(struct db_stmt *st, void *fn, void *arg, struct err *e)
 	    .created_at = db_col_int64(st, 2),
 	    .created_by = int_or0(st, 3),
 	    .envelope_id = db_col_is_null(st, 4) ? NULL : db_col_text(st, 4),
+	    .review_state = db_col_is_null(st, 5) ? NULL : db_col_text(st, 5),
+	    .review_note = db_col_is_null(st, 6) ? NULL : db_col_text(st, 6),
+	    .reviewed_at = int_or0(st, 7),
 	};
 
 	return f(arg, &r, e);
@@ -115,19 +121,54 @@ int store_platform_filing_latest(struct db_conn *c,
 	return 0;
 }
 
+int store_platform_filing_review(struct db_conn *c, int64_t version, const char *state,
+				 const char *note, int64_t reviewed_at, int *found, struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*found = 0;
+	if (db_prepare(c, &st, filing_review_sql, e) < 0)
+		return -1;
+	db_bind_text(st, ":st", state);
+	db_bind_text(st, ":note", note);
+	bind_opt_int(st, ":at", reviewed_at);
+	db_bind_int64(st, ":id", version);
+	rc = db_exec(st, e);
+	if (rc == 0)
+		*found = db_changes(st) > 0;
+	db_finalize(st);
+	return rc;
+}
+
 /* ---- the hub's registry ---- */
 
 static const char hub_filing_add_sql[] =
     "INSERT INTO hub_platform_filings (inbox_id, peer_id, version, data, received_at)"
     " VALUES (:inbox, :peer, :version, :data, :at) RETURNING id";
+#define HUB_REVIEW_COLS " f.review_state, f.review_note, f.reviewed_by, f.reviewed_at, p.name"
 static const char hub_registry_sql[] =
     "SELECT f.id, f.inbox_id, f.peer_id, f.version, f.data, f.received_at, p.key_id, p.url,"
     " p.jurisdiction, (SELECT MIN(g.received_at) FROM hub_platform_filings g"
-    " WHERE g.peer_id = f.peer_id) AS first_at"
+    " WHERE g.peer_id = f.peer_id AND g.review_state = 'accepted') AS first_at,"
+    HUB_REVIEW_COLS
     " FROM hub_platform_filings f JOIN federation_peers p ON p.id = f.peer_id"
     " WHERE p.removed_at IS NULL AND p.role = 'platform' AND f.id = (SELECT h.id FROM"
-    " hub_platform_filings h WHERE h.peer_id = f.peer_id ORDER BY h.version DESC, h.id DESC"
-    " LIMIT 1) ORDER BY first_at, f.peer_id";
+    " hub_platform_filings h WHERE h.peer_id = f.peer_id AND h.review_state = 'accepted'"
+    " ORDER BY h.version DESC, h.id DESC LIMIT 1) ORDER BY first_at, f.peer_id";
+#define HUB_FILING_SELECT                                                                          \
+	"SELECT f.id, f.inbox_id, f.peer_id, f.version, f.data, f.received_at, p.key_id, p.url,"  \
+	" p.jurisdiction, 0," HUB_REVIEW_COLS                                                     \
+	" FROM hub_platform_filings f JOIN federation_peers p ON p.id = f.peer_id"
+static const char hub_filing_list_sql[] =
+    HUB_FILING_SELECT " WHERE (CAST(:st AS TEXT) IS NULL OR f.review_state = CAST(:st AS TEXT))"
+		      " AND f.id > :after ORDER BY f.id LIMIT :lim";
+static const char hub_filing_get_sql[] = HUB_FILING_SELECT " WHERE f.id = :id";
+static const char hub_filing_review_sql[] =
+    "UPDATE hub_platform_filings SET review_state = :st, review_note = :note,"
+    " reviewed_by = :by, reviewed_at = :at WHERE id = :id AND review_state = 'pending'";
+static const char hub_filing_env_sql[] =
+    "UPDATE hub_platform_filings SET review_envelope_id = :eid WHERE id = :id";
 
 int store_hub_filing_add(struct db_conn *c, const struct hub_filing_row *r, int64_t *id,
 			 struct err *e)
@@ -158,6 +199,11 @@ static int hub_row(struct db_stmt *st, void *fn, void *arg, struct err *e)
 	    .peer_url = db_col_text(st, 7),
 	    .peer_jurisdiction = db_col_text(st, 8),
 	    .first_received_at = int_or0(st, 9),
+	    .review_state = db_col_text(st, 10),
+	    .review_note = db_col_is_null(st, 11) ? NULL : db_col_text(st, 11),
+	    .reviewed_by = db_col_is_null(st, 12) ? NULL : db_col_text(st, 12),
+	    .reviewed_at = int_or0(st, 13),
+	    .peer_name = db_col_is_null(st, 14) ? NULL : db_col_text(st, 14),
 	};
 
 	return f(arg, &r, e);
@@ -172,6 +218,69 @@ int store_hub_registry_list(struct db_conn *c,
 	if (db_prepare(c, &st, hub_registry_sql, e) < 0)
 		return -1;
 	return each(st, hub_row, (void *)fn, arg, NULL, e);
+}
+
+int store_hub_filing_list(struct db_conn *c, const char *state, int64_t after, int limit,
+			  store_hub_filing_fn *fn, void *arg, struct err *e)
+{
+	struct db_stmt *st;
+
+	if (db_prepare(c, &st, hub_filing_list_sql, e) < 0)
+		return -1;
+	db_bind_text(st, ":st", state);
+	db_bind_int64(st, ":after", after);
+	db_bind_int64(st, ":lim", limit);
+	return each(st, hub_row, (void *)fn, arg, NULL, e);
+}
+
+int store_hub_filing_get(struct db_conn *c, int64_t id, store_hub_filing_fn *fn, void *arg,
+			 struct err *e)
+{
+	struct db_stmt *st;
+	int n;
+
+	if (db_prepare(c, &st, hub_filing_get_sql, e) < 0)
+		return -1;
+	db_bind_int64(st, ":id", id);
+	if (each(st, hub_row, (void *)fn, arg, &n, e) < 0)
+		return -1;
+	if (n == 0)
+		return err_setn(e, ERR_NOT_FOUND, "unknown_filing", "no received filing %lld",
+				(long long)id);
+	return 0;
+}
+
+int store_hub_filing_review(struct db_conn *c, int64_t id, const char *state, const char *note,
+			    const char *by, int64_t at, int *changed, struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*changed = 0;
+	if (db_prepare(c, &st, hub_filing_review_sql, e) < 0)
+		return -1;
+	db_bind_text(st, ":st", state);
+	db_bind_text(st, ":note", note);
+	db_bind_text(st, ":by", by);
+	db_bind_int64(st, ":at", at);
+	db_bind_int64(st, ":id", id);
+	rc = db_exec(st, e);
+	if (rc == 0)
+		*changed = db_changes(st) > 0;
+	db_finalize(st);
+	return rc;
+}
+
+int store_hub_filing_set_review_envelope(struct db_conn *c, int64_t id, const char *envelope_id,
+					 struct err *e)
+{
+	struct db_stmt *st;
+
+	if (db_prepare(c, &st, hub_filing_env_sql, e) < 0)
+		return -1;
+	db_bind_text(st, ":eid", envelope_id);
+	db_bind_int64(st, ":id", id);
+	return exec_one(st, e);
 }
 
 /* ---- the provider directory ---- */

@@ -23,6 +23,10 @@ struct platform_filing_row {
 	int64_t created_at;
 	int64_t created_by;	 /* a user id, 0 for the CLI */
 	const char *envelope_id; /* the platform_filing envelope sent, or NULL */
+	/* the hub's review (filing_review), NULL / 0 until one arrives */
+	const char *review_state; /* accepted | returned */
+	const char *review_note;
+	int64_t reviewed_at; /* the hub's time of the decision */
 };
 
 int store_platform_filing_add(struct db_conn *c, const struct platform_filing_row *r, int64_t *id,
@@ -34,6 +38,10 @@ int store_platform_filing_latest(struct db_conn *c,
 				 int (*fn)(void *arg, const struct platform_filing_row *r,
 					   struct err *e),
 				 void *arg, struct err *e);
+/* Keep the hub's decision on version (a filing_review); a decision on the
+ * same version again replaces it.  *found 0 if there is no such version. */
+int store_platform_filing_review(struct db_conn *c, int64_t version, const char *state,
+				 const char *note, int64_t reviewed_at, int *found, struct err *e);
 
 /* ---- a hub's registry: filings received from platform peers ---- */
 
@@ -48,16 +56,39 @@ struct hub_filing_row {
 	const char *peer_key_id;
 	const char *peer_url;
 	const char *peer_jurisdiction;
-	int64_t first_received_at; /* the platform's first filing */
+	int64_t first_received_at; /* registry: the platform's first accepted filing */
+	/* the hub's review */
+	const char *review_state; /* pending | accepted | returned */
+	const char *review_note;  /* NULL if none */
+	const char *reviewed_by;  /* who (an e-mail address, "cli"), NULL if not yet */
+	int64_t reviewed_at;	  /* 0 if not yet */
+	const char *peer_name;	  /* NULL if none */
 };
+
+typedef int store_hub_filing_fn(void *arg, const struct hub_filing_row *r, struct err *e);
 
 int store_hub_filing_add(struct db_conn *c, const struct hub_filing_row *r, int64_t *id,
 			 struct err *e);
-/* The newest filing (highest version) of each active platform peer, in
- * the order they first filed. */
+/* The newest accepted filing (highest version) of each active platform
+ * peer, in the order of their first accepted filing; newer pending or
+ * returned versions do not hide it. */
 int store_hub_registry_list(struct db_conn *c,
 			    int (*fn)(void *arg, const struct hub_filing_row *r, struct err *e),
 			    void *arg, struct err *e);
+/* Received filings in review state (NULL: all) with id > after, by id, at
+ * most limit (first_received_at 0). */
+int store_hub_filing_list(struct db_conn *c, const char *state, int64_t after, int limit,
+			  store_hub_filing_fn *fn, void *arg, struct err *e);
+/* fn once; ERR_NOT_FOUND "unknown_filing". */
+int store_hub_filing_get(struct db_conn *c, int64_t id, store_hub_filing_fn *fn, void *arg,
+			 struct err *e);
+/* Record the decision (accepted | returned) on a pending filing; *changed 0
+ * if it was not pending (reviewed before, or no such filing). */
+int store_hub_filing_review(struct db_conn *c, int64_t id, const char *state, const char *note,
+			    const char *by, int64_t at, int *changed, struct err *e);
+/* The filing_review envelope sent back to the platform. */
+int store_hub_filing_set_review_envelope(struct db_conn *c, int64_t id, const char *envelope_id,
+					 struct err *e);
 
 /* ---- a platform's provider directory ---- */
 

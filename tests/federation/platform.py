@@ -17,6 +17,12 @@ platform also trusts an "overseas" provider peer (jurisdiction US) whose key is 
              /registry.json lists it without ID numbers, phones or e-mail addresses; a second
              version replaces the first; /registry is HTML (zh-CN, en) with the document CSP,
              escaped; the CLI shows the filing and the registry
+  review     the hub's staff review each version (GET /api/v1/hub/filings, POST
+             /api/v1/hub/filings/{id}/review, `vulnflow hub filings|review`): the registry is
+             empty until a version is accepted; a pending or returned newer version keeps the
+             accepted one listed; the decision goes back as a filing_review envelope and the
+             platform's filing view shows it (a returned version with its note); 409 on a
+             second review, refusals (role, caps, bad body, unknown id), the audit event
   routing    the provider directory (patterns, a peer or an e-mail); a report received on the
              platform routed to the product's provider as a report_routed envelope, entered in
              the provider's intake (channel federation, its own leaf); a case made from it;
@@ -221,6 +227,25 @@ def main():
         for s in servers:
             s.start()
 
+        def user(inst, email, role):
+            p = subprocess.run([binary, "user", "add", "--dir", inst.dir, "--email", email,
+                                "--role", role, "--password-stdin", "--json"],
+                               input="Correct-Horse-9-battery\n", capture_output=True, text=True)
+            if p.returncode != 0:
+                raise RuntimeError(p.stderr)
+            uid = json.loads(p.stdout)["id"]
+            tok = json.loads(inst.run("token", "create", "--dir", inst.dir, "--user", email,
+                                      "--name", "t", "--json"))["token"]
+            return uid, tok
+
+        def as_(inst, tok, method, path, body=None):
+            saved = inst.token
+            inst.token = tok
+            try:
+                return inst.api(method, path, body)
+            finally:
+                inst.token = saved
+
         # ---- filing (Art. 10)
         st, j, _ = prov.api("PUT", "/api/v1/platform/filing", FILING)
         t.ok(st == 409 and j["error"]["code"] == "not_a_platform",
@@ -242,6 +267,89 @@ def main():
         d = wait_for(lambda: delivered(plat, j["envelope"]["id"]))
         t.ok(d and d["receipt"]["from"] == hub.key_id,
              "filing: the hub's signed receipt comes back", d)
+
+        # ---- the hub's review: nothing is published until its staff accept a version
+        st, reg, _ = hub.api("GET", "/registry.json", auth=False)
+        st2, _, body = hub.raw("/registry")
+        t.ok(st == 200 and reg["count"] == 0 and reg["platforms"] == [] and
+             "暂无已备案的平台" in body.decode(),
+             "review: the registry is empty until the hub accepts a filing", reg)
+        st, fl, _ = hub.api("GET", "/api/v1/hub/filings?state=pending")
+        it1 = (fl or {}).get("items", [{}])[0] if st == 200 and fl["items"] else {}
+        t.ok(st == 200 and len(fl["items"]) == 1 and it1["version"] == 1 and
+             it1["platform"]["key_id"] == plat.key_id and it1["name"] == FILING["name"] and
+             it1["url"] == FILING["url"] and it1["icp_number"] == FILING["icp_number"] and
+             it1["state"] == "pending" and it1["note"] is None and
+             it1["reviewed_by"] is None and it1["reviewed_at"] is None and
+             it1["received_at"] is not None,
+             "review: GET /api/v1/hub/filings?state=pending lists the new version", fl)
+        st, fl2, _ = hub.api("GET", "/api/v1/hub/filings?state=accepted")
+        t.ok(st == 200 and fl2["items"] == [], "review: none accepted yet", fl2)
+        st, pf, _ = plat.api("GET", "/api/v1/platform/filing")
+        t.ok(st == 200 and pf["review"] == {"state": "pending", "note": None,
+                                            "reviewed_at": None},
+             "review: the platform sees its version pending", pf)
+        fid = it1.get("id", 0)
+        refused = []
+        for who, method, path, body in (
+                (plat, "GET", "/api/v1/hub/filings", None),
+                (plat, "POST", "/api/v1/hub/filings/1/review", {"decision": "accepted"}),
+                (hub, "GET", "/api/v1/hub/filings?state=later", None),
+                (hub, "POST", f"/api/v1/hub/filings/{fid}/review", {"decision": "maybe"}),
+                (hub, "POST", f"/api/v1/hub/filings/{fid}/review", {"decision": "returned"}),
+                (hub, "POST", f"/api/v1/hub/filings/{fid}/review",
+                 {"decision": "returned", "note": ""}),
+                (hub, "POST", f"/api/v1/hub/filings/{fid}/review",
+                 {"decision": "accepted", "by": "me"}),
+                (hub, "POST", "/api/v1/hub/filings/999999/review", {"decision": "accepted"})):
+            st, j, _ = who.api(method, path, body)
+            refused.append((st, (j or {}).get("error", {}).get("code")))
+        t.ok(refused[:2] == [(404, "not_a_hub")] * 2 and
+             [x[0] for x in refused[2:7]] == [422] * 5 and refused[7] == (404, "unknown_filing"),
+             "review: refused on a platform (404 not_a_hub), a bad state or body (422, a note"
+             " to return), an unknown filing (404)", refused)
+        _, hub_analyst = user(hub, "analyst@hub.example", "analyst")
+        st, j, _ = as_(hub, hub_analyst, "POST", f"/api/v1/hub/filings/{fid}/review",
+                       {"decision": "accepted"})
+        st2, fl3, _ = as_(hub, hub_analyst, "GET", "/api/v1/hub/filings?state=pending")
+        t.ok(st == 403 and j["error"]["code"] == "forbidden" and st2 == 200 and
+             [x["id"] for x in fl3["items"]] == [fid],
+             "review: an analyst of the hub reads the filings but does not review them (403)",
+             (st, j, st2))
+        _, rep_tok = user(hub, "reporter@hub.example", "reporter")
+        _, aud_tok = user(hub, "auditor@hub.example", "auditor")
+        st_r, _, _ = as_(hub, rep_tok, "GET", "/api/v1/hub/filings")
+        st_a, ja, _ = as_(hub, aud_tok, "GET", "/api/v1/hub/filings")
+        st_w, jw, _ = as_(hub, aud_tok, "POST", f"/api/v1/hub/filings/{fid}/review",
+                          {"decision": "accepted"})
+        t.ok(st_r == 403 and st_a == 200 and len(ja["items"]) == 1 and st_w == 403,
+             "review: staff who read cases list filings; reviewing needs cases.write", (st_r, st_a,
+                                                                                      st_w, jw))
+        st, rv, _ = hub.api("POST", f"/api/v1/hub/filings/{fid}/review",
+                            {"decision": "accepted"})
+        t.ok(st == 200 and rv["id"] == fid and rv["state"] == "accepted" and
+             rv["note"] is None and rv["reviewed_by"] == "admin@vulnflow.local" and
+             rv["reviewed_at"] is not None and rv["envelope"]["type"] == "filing_review",
+             "review: the hub accepts version 1; a filing_review envelope goes back", rv)
+        d = wait_for(lambda: delivered(hub, rv["envelope"]["id"]))
+        t.ok(d and d["receipt"]["from"] == plat.key_id,
+             "review: the platform's signed receipt comes back", d)
+        st, pf, _ = plat.api("GET", "/api/v1/platform/filing")
+        t.ok(st == 200 and pf["version"] == 1 and
+             pf["review"] == {"state": "accepted", "note": None,
+                              "reviewed_at": rv["reviewed_at"]},
+             "review: the platform's filing view shows it accepted", pf)
+        st, j, _ = hub.api("POST", f"/api/v1/hub/filings/{fid}/review",
+                           {"decision": "returned", "note": "again"})
+        t.ok(st == 409 and j["error"]["code"] == "already_reviewed",
+             "review: a second review is 409 already_reviewed", j)
+        st, au, _ = hub.api("GET", "/api/v1/audit?limit=50&action=hub.filing.review")
+        ev = (au or {}).get("items", [])
+        t.ok(st == 200 and len(ev) == 1 and ev[0]["object_id"] == str(fid) and
+             ev[0]["actor"] == "admin@vulnflow.local" and
+             ev[0]["detail"] == {"version": 1, "decision": "accepted", "note": None,
+                                 "platform": plat.key_id},
+             "review: audited (hub.filing.review: version, decision, note, platform)", ev)
         st, reg, raw = hub.api("GET", "/registry.json", auth=False)
         p0 = (reg or {}).get("platforms", [{}])[0] if reg and reg["platforms"] else {}
         t.ok(st == 200 and reg["count"] == 1 and p0.get("name") == FILING["name"] and
@@ -254,15 +362,81 @@ def main():
         v2 = json.loads(json.dumps(FILING))
         v2["name"] = "示例漏洞平台（新）"
         st, j, _ = plat.api("PUT", "/api/v1/platform/filing", v2)
-        t.ok(st == 200 and j["version"] == 2, "filing: version 2", j)
+        t.ok(st == 200 and j["version"] == 2 and j["review"]["state"] == "pending",
+             "filing: version 2, pending", j)
         wait_for(lambda: delivered(plat, j["envelope"]["id"]))
         st, reg, _ = hub.api("GET", "/registry.json", auth=False)
-        t.ok(st == 200 and reg["count"] == 1 and reg["platforms"][0]["name"] == v2["name"] and
-             reg["platforms"][0]["version"] == 2,
-             "registry: the newer version replaces the older", reg)
-        # version 1's name back, for the HTML escaping check
+        t.ok(st == 200 and reg["count"] == 1 and reg["platforms"][0]["name"] == FILING["name"]
+             and reg["platforms"][0]["version"] == 1,
+             "review: a pending version 2 keeps version 1 listed", reg)
+        p = subprocess.run([binary, "hub", "filings", "--dir", hub.dir, "--state", "pending",
+                            "--json"], capture_output=True, text=True)
+        items = json.loads(p.stdout)["items"] if p.returncode == 0 else []
+        t.ok(p.returncode == 0 and [(x["version"], x["state"]) for x in items] == [(2, "pending")],
+             "review: `vulnflow hub filings --state pending --json`", (p.stdout, p.stderr))
+        fid2 = items[0]["id"] if items else 0
+        p = subprocess.run([binary, "hub", "filings", "--dir", hub.dir], capture_output=True,
+                           text=True)
+        t.ok(p.returncode == 0 and "STATE" in p.stdout and "accepted" in p.stdout and
+             "pending" in p.stdout and v2["name"] in p.stdout,
+             "review: `vulnflow hub filings` prints a table", p.stdout)
+        usage = [subprocess.run([binary, "hub", *args, "--dir", hub.dir], capture_output=True,
+                                text=True).returncode
+                 for args in (["review", str(fid2), "returned"], ["review", "x", "accepted"],
+                              ["review", str(fid2), "maybe"], ["filings", "--state", "later"],
+                              ["review", str(fid2)])]
+        p = subprocess.run([binary, "hub", "--help"], capture_output=True, text=True)
+        t.ok(usage == [2] * 5 and p.returncode == 0 and "hub review ID" in p.stdout,
+             "review: the CLI's usage errors exit 2 (returning needs --note); --help", usage)
+        p = subprocess.run([binary, "hub", "review", str(fid2), "accepted", "--dir", hub.dir],
+                           capture_output=True, text=True)
+        st, reg, _ = hub.api("GET", "/registry.json", auth=False)
+        t.ok(p.returncode == 0 and "accepted" in p.stdout and reg["count"] == 1 and
+             reg["platforms"][0]["name"] == v2["name"] and reg["platforms"][0]["version"] == 2
+             and reg["platforms"][0]["accepted_at"] is not None,
+             "review: `vulnflow hub review ID accepted` lists version 2", (p.stdout, p.stderr, reg))
+        p = subprocess.run([binary, "hub", "review", str(fid2), "accepted", "--dir", hub.dir],
+                           capture_output=True, text=True)
+        t.ok(p.returncode == 1 and "reviewed before" in p.stderr,
+             "review: the CLI refuses a second review (exit 1)", p.stderr)
+        t.ok(wait_for(lambda: plat.api("GET", "/api/v1/platform/filing")[1]["review"]["state"]
+                      == "accepted"),
+             "review: the CLI's decision reaches the platform (sent by the server)", None)
+        # a version the hub returns, with its note
+        v3 = json.loads(json.dumps(FILING))
+        v3["url"] = "https://other.example.cn"
+        st, j, _ = plat.api("PUT", "/api/v1/platform/filing", v3)
+        wait_for(lambda: delivered(plat, j["envelope"]["id"]))
+        st, fl, _ = hub.api("GET", "/api/v1/hub/filings?state=pending")
+        fid3 = fl["items"][0]["id"] if st == 200 and fl["items"] else 0
+        note = "ICP备案号与网址不符 / the ICP number does not match the URL"
+        st, rv, _ = hub.api("POST", f"/api/v1/hub/filings/{fid3}/review",
+                            {"decision": "returned", "note": note})
+        t.ok(st == 200 and rv["version"] == 3 and rv["state"] == "returned" and
+             rv["note"] == note, "review: the hub returns version 3 with a note", rv)
+        st, reg, _ = hub.api("GET", "/registry.json", auth=False)
+        t.ok(reg["count"] == 1 and reg["platforms"][0]["version"] == 2,
+             "review: a returned version 3 keeps version 2 listed", reg)
+        pf = wait_for(lambda: (lambda j: j if j["review"]["state"] == "returned" else None)(
+            plat.api("GET", "/api/v1/platform/filing")[1]))
+        t.ok(pf and pf["version"] == 3 and pf["review"]["note"] == note and
+             pf["review"]["reviewed_at"] == rv["reviewed_at"],
+             "review: the returned version and its note reach the platform's filing view", pf)
+        out = json.loads(plat.run("platform", "filing", "show", "--dir", plat.dir, "--json"))
+        t.ok(out["version"] == 3 and out["review"]["state"] == "returned" and
+             out["review"]["note"] == note,
+             "review: `vulnflow platform filing show` gives the review and its note", out)
+        st, fl, _ = hub.api("GET", "/api/v1/hub/filings?state=returned")
+        t.ok(st == 200 and [(x["version"], x["note"]) for x in fl["items"]] == [(3, note)],
+             "review: GET /api/v1/hub/filings?state=returned", fl)
+        # version 1's name back (accepted), for the HTML escaping check
         st, j, _ = plat.api("PUT", "/api/v1/platform/filing", FILING)
         wait_for(lambda: delivered(plat, j["envelope"]["id"]))
+        st, fl, _ = hub.api("GET", "/api/v1/hub/filings?state=pending")
+        st, rv, _ = hub.api("POST", f"/api/v1/hub/filings/{fl['items'][0]['id']}/review",
+                            {"decision": "accepted", "note": "整改后通过"})
+        t.ok(st == 200 and rv["version"] == 4 and rv["note"] == "整改后通过",
+             "review: version 4 accepted with a note", rv)
         st, h, body = hub.raw("/registry")
         text = body.decode()
         csp = h.get("content-security-policy", "")
@@ -272,21 +446,24 @@ def main():
              "registry: /registry is HTML with the no-script document CSP", (st, h))
         t.ok('lang="zh-CN"' in text and "已备案的网络产品安全漏洞收集平台" in text and
              "&lt;Demo &amp; Co&gt;" in text and "<Demo" not in text and
-             FILING["icp_number"] in text and "@media print" in text and "<script" not in text,
-             "registry: Chinese, escaped, printable, no script", text[:600])
+             FILING["icp_number"] in text and "@media print" in text and "<script" not in text
+             and "仅列出经本平台审核通过的备案" in text,
+             "registry: Chinese, escaped, printable, no script; says only accepted filings"
+             " are listed", text[:900])
         st, h, body = hub.raw("/registry?lang=en")
         t.ok(st == 200 and 'lang="en"' in body.decode() and
-             "Filed vulnerability collection platforms" in body.decode(),
+             "Filed vulnerability collection platforms" in body.decode() and
+             "Only filings accepted by the hub's staff are listed" in body.decode(),
              "registry: ?lang=en is English", body[:300])
         st, h, body = hub.raw("/registry?lang=fr")
         t.ok(st == 422, "registry: an unknown language is 422", st)
         st, j, _ = plat.api("GET", "/registry.json", auth=False)
         t.ok(st == 404 and j["error"]["code"] == "not_a_hub", "registry: only a hub has one", j)
         out = json.loads(plat.run("platform", "filing", "show", "--dir", plat.dir, "--json"))
-        t.ok(out["version"] == 3 and out["filing"]["name"] == FILING["name"],
+        t.ok(out["version"] == 4 and out["filing"]["name"] == FILING["name"],
              "filing: `vulnflow platform filing show`", out)
         out = json.loads(hub.run("platform", "registry", "--dir", hub.dir, "--json"))
-        t.ok(out["count"] == 1 and out["platforms"][0]["version"] == 3,
+        t.ok(out["count"] == 1 and out["platforms"][0]["version"] == 4,
              "registry: `vulnflow platform registry`", out)
 
         # ---- the provider directory and routing (Art. 7 note, Art. 9(7))
@@ -436,24 +613,6 @@ def main():
         t.ok(st == 200 and rc["providers"][0]["status"] is None,
              "status: a routing without an answer shows status null", rc)
         # ---- platform users (the 2022 filing measures)
-        def user(inst, email, role):
-            p = subprocess.run([binary, "user", "add", "--dir", inst.dir, "--email", email,
-                                "--role", role, "--password-stdin", "--json"],
-                               input="Correct-Horse-9-battery\n", capture_output=True, text=True)
-            if p.returncode != 0:
-                raise RuntimeError(p.stderr)
-            uid = json.loads(p.stdout)["id"]
-            tok = json.loads(inst.run("token", "create", "--dir", inst.dir, "--user", email,
-                                      "--name", "t", "--json"))["token"]
-            return uid, tok
-
-        def as_(inst, tok, method, path, body=None):
-            saved = inst.token
-            inst.token = tok
-            try:
-                return inst.api(method, path, body)
-            finally:
-                inst.token = saved
         res_id, res_tok = user(plat, "researcher@lab.example", "reporter")
         anon_id, anon_tok = user(plat, "other@lab.example", "reporter")
         c1_id, c1_tok = user(plat, "coord1@vulns.example.cn", "coordinator")
@@ -819,6 +978,38 @@ def main():
         st, j, _ = craft(prov, "advisory_published", adv)
         t.ok(st == 422 and j["error"]["code"] == "unsupported_type",
              "advisory: a provider does not take it", j)
+
+        # ---- filing_review: a platform takes it from a hub peer only, for a version it filed
+        rv_at = utc(now())
+        good = {"version": 4, "decision": "returned", "note": "复核：请补充规则", "reviewed_at": rv_at}
+        st, j, _ = craft_as(oper, oper_id, plat, "filing_review", good)
+        t.ok(st == 422 and j["error"]["code"] == "unsupported_type",
+             "filing_review: the platform refuses it from a peer that is not a hub", j)
+        st, j, _ = craft(hub, "filing_review", good)
+        st2, j2, _ = craft(prov, "filing_review", good)
+        t.ok(st == 422 and j["error"]["code"] == "unsupported_type" and st2 == 422 and
+             j2["error"]["code"] == "unsupported_type",
+             "filing_review: a hub and a provider do not take it", (j, j2))
+        hub2 = ed25519.Ed25519PrivateKey.generate()
+        hub2_id = key_id_of(hub2.public_key())
+        plat.run("peer", "add", "--dir", plat.dir, "--url", "http://127.0.0.1:9", "--role", "hub",
+                 "--key", "ed25519:" + b64url(hub2.public_key().public_bytes(
+                     serialization.Encoding.DER,
+                     serialization.PublicFormat.SubjectPublicKeyInfo)),
+                 "--jurisdiction", "CN", "--name", "Second hub")
+        refused = []
+        for body in (dict(good, version=99), {k: v for k, v in good.items() if k != "note"},
+                     dict(good, decision="maybe"), dict(good, reviewed_at="yesterday")):
+            st, j, _ = craft_as(hub2, hub2_id, plat, "filing_review", body)
+            refused.append((st, (j or {}).get("error", {}).get("code")))
+        t.ok(refused == [(422, "invalid_body")] * 4,
+             "filing_review: an unknown version, returned without a note, a bad decision or"
+             " time: invalid_body", refused)
+        st, j, _ = craft_as(hub2, hub2_id, plat, "filing_review", good)
+        st2, pf, _ = plat.api("GET", "/api/v1/platform/filing")
+        t.ok(st == 201 and pf["version"] == 4 and
+             pf["review"] == {"state": "returned", "note": good["note"], "reviewed_at": rv_at},
+             "filing_review: a hub peer's decision is kept on the version it names", (j, pf))
     except Exception as ex:      # noqa: BLE001
         import traceback
         t.ok(False, "the test ran to the end", traceback.format_exc())

@@ -1,5 +1,6 @@
-/* test_store_platform.c - store_platform.c: the hub's registry (newest version per active
- * platform peer, in filing order), a researcher's report outcomes from routed statuses, the
+/* test_store_platform.c - store_platform.c: the hub's registry (newest accepted version per
+ * active platform peer, in filing order), the hub's review of received filings and the
+ * decision kept on the platform, a researcher's report outcomes from routed statuses, the
  * order of status updates, the provider's routed-in rows, the directory by researcher level,
  * designated programs, advisories kept on a routing, and the advisories a provider still has
  * to send back, on a small known data set in a migrated database.
@@ -89,8 +90,8 @@ static int64_t add_inbox(struct db_conn *c, int64_t peer, const char *eid, const
 	return id;
 }
 
-static void file(struct db_conn *c, int64_t peer, const char *eid, int64_t version,
-		 const char *name, int64_t at)
+static int64_t file(struct db_conn *c, int64_t peer, const char *eid, int64_t version,
+		    const char *name, int64_t at)
 {
 	struct hub_filing_row r;
 	char data[128];
@@ -105,6 +106,18 @@ static void file(struct db_conn *c, int64_t peer, const char *eid, int64_t versi
 	r.data = data;
 	r.received_at = at;
 	ok(store_hub_filing_add(c, &r, &id, &e), &e);
+	return id;
+}
+
+/* Review a pending filing; returns whether it changed. */
+static int review(struct db_conn *c, int64_t id, const char *state, const char *note,
+		  int64_t at)
+{
+	struct err e = ERR_INIT;
+	int changed = -1;
+
+	ok(store_hub_filing_review(c, id, state, note, "staff@hub.example", at, &changed, &e), &e);
+	return changed;
 }
 
 /* A received report of user uid (0: anonymous) in status (received or spam). */
@@ -150,7 +163,7 @@ static int64_t route(struct db_conn *c, int64_t report, const char *status)
 /*
  * Hub: platform A filed versions 1, 3, 2 (3 is the newest, whatever the arrival order),
  * platform B version 1 after A, a provider peer "filed" (not a platform: not listed), and
- * a removed platform.  Platform side: the researcher's reports: valid (verified), invalid
+ * a removed platform; all of them accepted.  Platform side: the researcher's reports: valid (verified), invalid
  * (rejected), spam (invalid even though verified), pending (routed, no answer), pending (not
  * routed), valid (one provider rejected, another is fixing); another user's report.
  */
@@ -161,7 +174,7 @@ static int setup(void **state)
 	struct db_conn *c;
 	struct err e = ERR_INIT;
 	int applied, changed;
-	int64_t f;
+	int64_t f, filed[6];
 
 	(void)state;
 	if (env != NULL && env[0] != '\0') {
@@ -181,12 +194,15 @@ static int setup(void **state)
 	plat_b = add_peer(c, "bb", "platform");
 	prov = add_peer(c, "cc", "provider");
 	removed_plat = add_peer(c, "dd", "platform");
-	file(c, plat_a, "e-1", 1, "A1", T0 + 10);
-	file(c, plat_a, "e-3", 3, "A3", T0 + 30);
-	file(c, plat_a, "e-2", 2, "A2", T0 + 40);
-	file(c, plat_b, "e-4", 1, "B1", T0 + 20);
-	file(c, prov, "e-5", 1, "P1", T0 + 1);
-	file(c, removed_plat, "e-6", 1, "R1", T0 + 2);
+	filed[0] = file(c, plat_a, "e-1", 1, "A1", T0 + 10);
+	filed[1] = file(c, plat_a, "e-3", 3, "A3", T0 + 30);
+	filed[2] = file(c, plat_a, "e-2", 2, "A2", T0 + 40);
+	filed[3] = file(c, plat_b, "e-4", 1, "B1", T0 + 20);
+	filed[4] = file(c, prov, "e-5", 1, "P1", T0 + 1);
+	filed[5] = file(c, removed_plat, "e-6", 1, "R1", T0 + 2);
+	for (int i = 0; i < 6; i++)
+		if (review(c, filed[i], "accepted", NULL, T0 + 45) != 1)
+			return -1;
 	ok(store_fed_peer_remove(c, removed_plat, T0 + 50, &changed, &e), &e);
 
 	memset(&pr, 0, sizeof(pr));
@@ -268,6 +284,149 @@ static void test_registry(void **state)
 	assert_int_equal(x.version[1], 1);
 	assert_string_equal(x.data[1], "{\"name\":\"B1\"}");
 	assert_true(x.first[1] == T0 + 20);
+}
+
+/* A copy of the review columns of the rows a list or get hands over. */
+struct rev {
+	int n;
+	int64_t id[4], version[4], reviewed_at[4];
+	char state[4][16], note[4][64], by[4][64], key[4][16];
+};
+
+static int take_rev(void *arg, const struct hub_filing_row *r, struct err *e)
+{
+	struct rev *x = arg;
+
+	(void)e;
+	if (x->n == 4)
+		return 0;
+	x->id[x->n] = r->id;
+	x->version[x->n] = r->version;
+	x->reviewed_at[x->n] = r->reviewed_at;
+	snprintf(x->state[x->n], sizeof(x->state[0]), "%s", r->review_state);
+	snprintf(x->note[x->n], sizeof(x->note[0]), "%s", r->review_note ? r->review_note : "-");
+	snprintf(x->by[x->n], sizeof(x->by[0]), "%s", r->reviewed_by ? r->reviewed_by : "-");
+	snprintf(x->key[x->n], sizeof(x->key[0]), "%s", r->peer_key_id);
+	x->n++;
+	return 0;
+}
+
+static int take_filing(void *arg, const struct platform_filing_row *r, struct err *e)
+{
+	struct platform_filing_row *x = arg;
+
+	(void)e;
+	x->id = r->id;
+	x->reviewed_at = r->reviewed_at;
+	x->review_state = r->review_state ? strdup(r->review_state) : NULL;
+	x->review_note = r->review_note ? strdup(r->review_note) : NULL;
+	return 0;
+}
+
+/*
+ * Hub: platform E files versions 1 and 2 (pending: not listed); 1 accepted is listed, a
+ * second review of it changes nothing; 2 returned with a note and a pending 3 do not hide 1;
+ * 3 accepted replaces it.  The lists by state, paging, one filing, an unknown one.
+ * Platform: the hub's decision kept on its version, none for an unknown version.
+ */
+static void test_filing_review(void **state)
+{
+	struct db_conn *c = conn();
+	struct err e = ERR_INIT;
+	struct platform_filing_row pf, got;
+	struct reg x;
+	struct rev r;
+	int64_t plat_e = add_peer(c, "ee", "platform"), f1, f2, f3, v1, v2;
+	int found = -1;
+
+	(void)state;
+	f1 = file(c, plat_e, "e-7", 1, "E1", T0 + 100);
+	f2 = file(c, plat_e, "e-8", 2, "E2", T0 + 110);
+	memset(&r, 0, sizeof(r));
+	ok(store_hub_filing_list(c, "pending", 0, 50, take_rev, &r, &e), &e);
+	assert_int_equal(r.n, 2);
+	assert_true(r.id[0] == f1 && r.id[1] == f2);
+	assert_string_equal(r.state[0], "pending");
+	assert_string_equal(r.by[0], "-");
+	assert_true(r.reviewed_at[0] == 0);
+	assert_string_equal(r.key[1], "ee");
+	memset(&x, 0, sizeof(x));
+	ok(store_hub_registry_list(c, take_reg, &x, &e), &e);
+	assert_int_equal(x.n, 2); /* pending versions are not listed */
+
+	assert_int_equal(review(c, f1, "accepted", NULL, T0 + 120), 1);
+	assert_int_equal(review(c, f1, "returned", "too late", T0 + 121), 0);
+	assert_int_equal(review(c, 999999, "accepted", NULL, T0 + 121), 0);
+	memset(&x, 0, sizeof(x));
+	ok(store_hub_registry_list(c, take_reg, &x, &e), &e);
+	assert_int_equal(x.n, 3);
+	assert_int_equal(x.peer[2], plat_e);
+	assert_int_equal(x.version[2], 1);
+	assert_true(x.first[2] == T0 + 100);
+
+	assert_int_equal(review(c, f2, "returned", "the ICP number does not match", T0 + 130), 1);
+	f3 = file(c, plat_e, "e-9", 3, "E3", T0 + 140);
+	memset(&x, 0, sizeof(x));
+	ok(store_hub_registry_list(c, take_reg, &x, &e), &e);
+	assert_int_equal(x.n, 3);
+	assert_int_equal(x.version[2], 1); /* returned 2 and pending 3 do not hide 1 */
+	assert_string_equal(x.data[2], "{\"name\":\"E1\"}");
+
+	memset(&r, 0, sizeof(r));
+	ok(store_hub_filing_get(c, f2, take_rev, &r, &e), &e);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.state[0], "returned");
+	assert_string_equal(r.note[0], "the ICP number does not match");
+	assert_string_equal(r.by[0], "staff@hub.example");
+	assert_true(r.reviewed_at[0] == T0 + 130);
+	memset(&r, 0, sizeof(r));
+	ok(store_hub_filing_list(c, "returned", 0, 50, take_rev, &r, &e), &e);
+	assert_int_equal(r.n, 1);
+	assert_true(r.id[0] == f2);
+	memset(&r, 0, sizeof(r));
+	ok(store_hub_filing_list(c, NULL, f1, 1, take_rev, &r, &e), &e);
+	assert_int_equal(r.n, 1); /* after f1, one row: f2 */
+	assert_true(r.id[0] == f2);
+	memset(&r, 0, sizeof(r));
+	ok(store_hub_filing_list(c, "accepted", f1 - 1, 50, take_rev, &r, &e), &e);
+	assert_int_equal(r.n, 1);
+	assert_true(r.id[0] == f1 && r.version[0] == 1);
+	assert_int_equal(store_hub_filing_get(c, 999999, take_rev, &r, &e), -1);
+	assert_int_equal(e.code, ERR_NOT_FOUND);
+	assert_string_equal(err_name(&e), "unknown_filing");
+	err_clear(&e);
+
+	assert_int_equal(review(c, f3, "accepted", NULL, T0 + 150), 1);
+	ok(store_hub_filing_set_review_envelope(c, f3, "e-review-3", &e), &e);
+	memset(&x, 0, sizeof(x));
+	ok(store_hub_registry_list(c, take_reg, &x, &e), &e);
+	assert_int_equal(x.n, 3);
+	assert_int_equal(x.version[2], 3);
+	assert_true(x.first[2] == T0 + 100);
+
+	/* the platform's side */
+	memset(&pf, 0, sizeof(pf));
+	pf.data = "{\"name\":\"mine\"}";
+	pf.created_at = T0;
+	ok(store_platform_filing_add(c, &pf, &v1, &e), &e);
+	ok(store_platform_filing_add(c, &pf, &v2, &e), &e);
+	memset(&got, 0, sizeof(got));
+	ok(store_platform_filing_latest(c, take_filing, &got, &e), &e);
+	assert_true(got.id == v2 && got.review_state == NULL && got.review_note == NULL &&
+		    got.reviewed_at == 0);
+	ok(store_platform_filing_review(c, v2, "returned", "fix the URL", T0 + 5, &found, &e),
+	   &e);
+	assert_int_equal(found, 1);
+	ok(store_platform_filing_review(c, 999999, "accepted", NULL, T0 + 6, &found, &e), &e);
+	assert_int_equal(found, 0);
+	memset(&got, 0, sizeof(got));
+	ok(store_platform_filing_latest(c, take_filing, &got, &e), &e);
+	assert_true(got.id == v2 && got.reviewed_at == T0 + 5);
+	assert_string_equal(got.review_state, "returned");
+	assert_string_equal(got.review_note, "fix the URL");
+	free((void *)got.review_state);
+	free((void *)got.review_note);
+	db_release(c);
 }
 
 static void test_outcomes(void **state)
@@ -753,7 +912,8 @@ static void test_advisories_due(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_registry),	    cmocka_unit_test(test_outcomes),
+	    cmocka_unit_test(test_registry),	    cmocka_unit_test(test_filing_review),
+	    cmocka_unit_test(test_outcomes),
 	    cmocka_unit_test(test_status_order),    cmocka_unit_test(test_routed_in),
 	    cmocka_unit_test(test_visible),	    cmocka_unit_test(test_program),
 	    cmocka_unit_test(test_routed_advisory), cmocka_unit_test(test_advisories_due),
