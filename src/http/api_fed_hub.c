@@ -21,6 +21,19 @@ static struct case_actor actor_of(const struct req *r)
 	return a;
 }
 
+/* 0 for a coordinator or an administrator of the hub (or the CLI); else
+ * answered 403 "only a hub coordinator <what>". */
+static int coordinator_only(struct req *r, const char *what)
+{
+	struct case_actor a = actor_of(r);
+	struct err e = ERR_INIT;
+
+	if (a.a.user_id == 0 || a.role == ROLE_COORDINATOR || a.role == ROLE_ADMIN)
+		return 0;
+	err_setn(&e, ERR_FORBIDDEN, "forbidden", "only a hub coordinator %s", what);
+	return req_fail(r, &e);
+}
+
 /* 0 if federation runs and this instance has the role; else answered. */
 static int need(struct req *r, const char *role)
 {
@@ -91,11 +104,8 @@ int api_hub_early_release_assess(struct req *r)
 
 	if (need(r, "hub") < 0)
 		return -1;
-	if (a.a.user_id != 0 && a.role != ROLE_COORDINATOR && a.role != ROLE_ADMIN) {
-		err_setn(&e, ERR_FORBIDDEN, "forbidden",
-			 "only a hub coordinator records the authorities' assessment");
-		return req_fail(r, &e);
-	}
+	if (coordinator_only(r, "records the authorities' assessment") < 0)
+		return -1;
 	if (fed_hub_early_release_assess(r->app->federation, a.a.name ? a.a.name : "system",
 					 r->path_id, r->json, &out, &e) < 0)
 		return req_fail(r, &e);
@@ -123,18 +133,12 @@ int api_hub_filings(struct req *r)
  * decision goes back to the platform. */
 int api_hub_filing_review(struct req *r)
 {
-	struct case_actor ca = actor_of(r);
 	struct actor a = req_actor(r);
 	struct err e = ERR_INIT;
 	json_t *out;
 
-	if (need(r, "hub") < 0)
+	if (need(r, "hub") < 0 || coordinator_only(r, "reviews a platform's filing") < 0)
 		return -1;
-	if (ca.a.user_id != 0 && ca.role != ROLE_COORDINATOR && ca.role != ROLE_ADMIN) {
-		err_setn(&e, ERR_FORBIDDEN, "forbidden",
-			 "only a hub coordinator reviews a platform's filing");
-		return req_fail(r, &e);
-	}
 	if (fed_hub_filing_review(r->app->in, r->app->federation, &a, r->path_id, r->json, &out,
 				  &e) < 0)
 		return req_fail(r, &e);
