@@ -528,7 +528,8 @@ int fed_registry_html(struct instance *in, const char *lang, char **out, struct 
 	buf_addf(
 	    &b,
 	    "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>%s"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	    "<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n<title>%s"
 	    "</title>\n<style>\nbody{font-family:system-ui,\"PingFang SC\",\"Noto Sans CJK SC\","
 	    "sans-serif;margin:2em auto;max-width:70em;padding:0 1em;color:#111}\n"
 	    "table{border-collapse:collapse;width:100%%}th,td{border:1px solid #999;padding:.3em"

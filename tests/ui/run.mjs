@@ -264,7 +264,11 @@ async function newPage(opts = {}) {
     // analyst refused the clock policies)
     if (m.type() === 'error' && !/status of (401|409|422)/.test(m.text()) &&
         !(/status of 403/.test(m.text()) && /#\/(exports\/|policies)/.test(page.url())) &&
-        !(/status of 404/.test(m.text()) && /\/advisories\/VF-/.test(page.url()))) pageProblems.push(`${page.url()}: console error: ${m.text()}`);
+        !(/status of 404/.test(m.text()) && /\/advisories\/VF-/.test(page.url())) &&
+        // a platform that has not filed yet (GET /api/v1/platform/filing: 404 no_filing)
+        !(/status of 404/.test(m.text()) && /\/api\/v1\/platform\/filing$/.test((m.location() || {}).url || ''))) {
+      pageProblems.push(`${page.url()}: console error: ${m.text()} (${(m.location() || {}).url || ''})`);
+    }
   });
   page.on('pageerror', (e) => pageProblems.push(`${page.url()}: script error: ${e.message}`));
   return page;
@@ -1654,12 +1658,22 @@ async function scenarioCredits() {
 
 // ---------------------------------------------------------------- more instances (federation)
 
-// A free loopback port (peers are added, with their URLs, before the servers start).
+// A free loopback port (peers are added, with their URLs, before the servers start), never
+// one handed out before: a port is closed again at once, so the system may offer it twice,
+// and a peer that is never started (the database) must not share a port with one that is.
+const portsGiven = new Set();
 function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => {
+        if (portsGiven.has(port)) { freePort().then(resolve, reject); return; }
+        portsGiven.add(port);
+        resolve(port);
+      });
+    });
   });
 }
 
@@ -1913,6 +1927,7 @@ async function scenarioFederation() {
     await hp.context().close();
 
     await scenarioPlatform(plat, prov);
+    await scenarioFiling(hub, plat);
 
     // the main instance (a provider without peers): a coordinator sees no federation link
     const mp = await newPage();
@@ -2059,6 +2074,186 @@ async function scenarioPlatform(plat, prov) {
   tap.ok(await noOverflow(ap), 'route: the report page fits 390 px');
   await shot(ap, 'platform-report-390');
   await ap.context().close();
+}
+
+// issue 9, Art. 10: the platform's filing and the hub's review.  The platform and the hub
+// become peers only here (the blackout above went to the provider alone).  The platform's
+// administrator files from #/platform (a non-http URL is refused with the API's message, then
+// version 1 is filed and the hub's receipt comes back); on the hub's #/hub the version is
+// pending (state filter), returning it without a note is refused, with a note it is returned;
+// the platform shows the note, files version 2, the hub accepts it (a stale second page is
+// refused: already reviewed) and the public /registry lists version 2's data.
+async function scenarioFiling(hub, plat) {
+  addPeer(plat, hub, 'hub', '工信部共享平台');
+  addPeer(hub, plat, 'platform', '众测平台');
+  const name = `众测漏洞平台 ${RUN}`;
+  const rules = { collection_scope: '第三方网络产品的安全漏洞', verification: '两名分析员复现并评估', notification: '经平台转交产品提供者',
+    publication: '提供者修补后发布，遵守第九条', user_verification: '实名认证（姓名、身份证号、手机号）', user_grading: '三级' };
+  const shanghaiOk = async (time) => {
+    const utc = await time.getAttribute('title');
+    const shown = await time.textContent();
+    return /UTC$/.test(utc) && (Number(utc.slice(11, 13)) + 8) % 24 === Number(shown.slice(11, 13));
+  };
+  const ap = await newPage();
+  await nodeLogin(ap, plat, '#/platform');
+  await ap.waitForSelector('main[data-ready=platform]');
+  tap.ok(await ap.isVisible('#pf-none'), 'filing: the platform has not filed yet');
+  await ap.fill('#pf-name', name);
+  await ap.fill('#pf-url', 'ftp://vulns.example.cn');
+  await ap.fill('#pf-icp', '京ICP备12345678号-1');
+  await ap.fill('#pf-channels', 'https://vulns.example.cn/advisories\nhttps://weibo.example.cn/vulns');
+  await ap.fill('#pf-sp-name', '众测科技有限公司');
+  await ap.fill('#pf-sp-id', '91110000MA00000001');
+  await ap.selectOption('#pf-sp-kind', 'organisation');
+  await ap.fill('#pf-responsible-name', '张三');
+  await ap.fill('#pf-responsible-phone', '+86-10-5550-0001');
+  await ap.fill('#pf-contact-name', '李四');
+  await ap.fill('#pf-contact-email', 'contact@vulns.example.cn');
+  for (const [k, v] of Object.entries(rules)) await ap.fill(`#pf-rule-${k}`, v);
+  await ap.fill('#pf-commitment', '遵守《网络产品安全漏洞管理规定》。');
+  tap.eq(JSON.stringify(await unlabeled(ap)), '[]', 'filing: every control of the filing form has a label');
+  await ap.click('#pf-send');
+  await ap.waitForSelector('#pf-error');
+  tap.eq(await ap.getAttribute('#pf-error', 'data-code'), 'invalid_filing', 'filing: an ftp:// address is refused (invalid_filing)');
+  tap.eq(await ap.textContent('#pf-error'), '"url" must be the platform\'s http(s):// address (invalid_filing)', 'filing: with the API\'s message');
+  let r = await plat.api('GET', '/api/v1/platform/filing', undefined, true);
+  tap.eq(r.status, 404, 'filing: nothing is kept (API: 404)');
+  await ap.fill('#pf-url', 'https://vulns.example.cn');
+  await ap.click('#pf-send');
+  await ap.waitForSelector('#pf-version');
+  tap.eq(await ap.textContent('#pf-version'), '1', 'filing: version 1 is filed');
+  r = await plat.api('GET', '/api/v1/platform/filing', undefined, true);
+  const canon = (v) => JSON.stringify(v, (k, x) => (x && typeof x === 'object' && !Array.isArray(x)
+    ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
+  tap.eq(canon(r.json.filing), canon({ name, url: 'https://vulns.example.cn', icp_number: '京ICP备12345678号-1',
+    publish_channels: ['https://vulns.example.cn/advisories', 'https://weibo.example.cn/vulns'],
+    sponsor: { name: '众测科技有限公司', id_number: '91110000MA00000001', kind: 'organisation' },
+    responsible: { name: '张三', phone: '+86-10-5550-0001' }, contact: { name: '李四', email: 'contact@vulns.example.cn' },
+    rules, commitment: '遵守《网络产品安全漏洞管理规定》。' }), 'filing: the API holds exactly the form\'s data');
+  const rcpt = await waitFor(async () => {
+    const x = await plat.api('GET', '/api/v1/platform/filing', undefined, true);
+    return x.status === 200 && x.json.envelope && x.json.envelope.receipt ? x.json.envelope : null;
+  });
+  tap.need(rcpt && rcpt.receipt.from === hub.keyId, 'filing: the hub\'s signed receipt came back (API)', JSON.stringify(rcpt).slice(0, 300));
+  await ap.reload();
+  await ap.waitForSelector('main[data-ready=platform]');
+  tap.eq(await ap.getAttribute('#pf-receipt', 'data-receipt'), 'yes', 'filing: the receipt is shown');
+  tap.ok(await shanghaiOk(ap.locator('#pf-receipt time')), 'filing: delivered at in Asia/Shanghai, UTC on hover');
+  tap.eq(JSON.stringify([await ap.getAttribute('#pf-review', 'data-state'), await ap.textContent('#pf-review'), await ap.textContent('#pf-review-note')]),
+    JSON.stringify(['pending', '待审核', '—']), 'filing: the hub\'s review is pending');
+
+  // the hub: pending, refused without a note, returned with one
+  const v1 = await waitFor(async () => {
+    const x = await hub.api('GET', '/api/v1/hub/filings?state=pending');
+    return x.status === 200 ? (x.json.items || []).find((it) => it.name === name) : null;
+  });
+  tap.need(v1, 'hub: the filing is pending (API)');
+  const hp = await newPage({ locale: 'en' });
+  await nodeLogin(hp, hub, '#/hub', 'en');
+  await hp.waitForSelector('main[data-ready=hub]');
+  const frows = hp.locator('table.hub-filings tbody tr');
+  tap.eq(await frows.count(), 1, 'hub: one filing listed');
+  tap.eq(JSON.stringify(await frows.first().locator('td').evaluateAll((tds) => tds.slice(0, 9).map((x) => x.textContent))),
+    JSON.stringify(['众测平台', '1', await frows.first().locator('td').nth(2).textContent(), name, 'https://vulns.example.cn', '京ICP备12345678号-1',
+      'pending', '—', '—']), 'hub: platform, version, name, URL, ICP number, pending, no note, no reviewer');
+  tap.ok(await shanghaiOk(frows.first().locator('td').nth(2).locator('time')), 'hub: received at in Asia/Shanghai, UTC on hover');
+  tap.eq(await hp.getAttribute('#hf-registry', 'href'), '/registry', 'hub: the filings section links /registry');
+  await hp.selectOption('#hf-state', 'accepted');
+  await hp.waitForSelector('#hf-none');
+  tap.ok(true, 'hub: none accepted (state filter)');
+  await hp.selectOption('#hf-state', 'pending');
+  await hp.waitForSelector('table.hub-filings');
+  tap.eq(await frows.count(), 1, 'hub: one pending (state filter)');
+  tap.eq(JSON.stringify(await unlabeled(hp)), '[]', 'hub: every control of the filings section has a label');
+  await hp.click(`table.hub-filings button[data-act=return][data-filing="${v1.id}"]`);
+  await hp.waitForSelector('#hf-error');
+  tap.eq(await hp.textContent('#hf-error'), `"note" is required when the filing is returned (say why) (${await hp.getAttribute('#hf-error', 'data-code')})`,
+    'hub: returning without a note is refused with the API\'s message');
+  r = await hub.api('GET', '/api/v1/hub/filings?state=pending');
+  tap.eq((r.json.items || []).filter((it) => it.id === v1.id).length, 1, 'hub: still pending (API)');
+  const note = '请补充用户分级规则的具体标准。';
+  await hp.fill(`#hf-note-${v1.id}`, note);
+  await hp.click(`table.hub-filings button[data-act=return][data-filing="${v1.id}"]`);
+  await hp.waitForSelector('#hf-done[data-decision=returned]');
+  await hp.waitForSelector('#hf-none');
+  tap.ok((await hp.textContent('#hf-done')).includes(name), 'hub: returned, and no longer pending', await hp.textContent('#hf-done'));
+  await hp.selectOption('#hf-state', 'returned');
+  await hp.waitForSelector('table.hub-filings');
+  r = await hub.api('GET', '/api/v1/hub/filings?state=returned');
+  const ret = (r.json.items || []).find((it) => it.id === v1.id);
+  tap.ok(ret && ret.note === note && ret.reviewed_by, 'hub: the API holds the decision and note', JSON.stringify(ret));
+  const rc = await frows.first().locator('td').evaluateAll((tds) => tds.map((x) => x.textContent));
+  tap.eq(JSON.stringify(rc.slice(6, 9)), JSON.stringify(['returned', note, ret.reviewed_by]), 'hub: returned, the note and the reviewer are shown');
+  tap.ok(await shanghaiOk(frows.first().locator('td').nth(9).locator('time')), 'hub: reviewed at in Asia/Shanghai, UTC on hover');
+  tap.eq(rc[10], '—', 'hub: no action on a reviewed filing');
+
+  // the platform sees the note and files version 2
+  tap.need(await waitFor(async () => {
+    const x = await plat.api('GET', '/api/v1/platform/filing', undefined, true);
+    return x.status === 200 && x.json.review.state === 'returned';
+  }), 'filing: the hub\'s decision reached the platform (API)');
+  await ap.reload();
+  await ap.waitForSelector('#pf-review[data-state=returned]');
+  tap.eq(JSON.stringify([await ap.textContent('#pf-review'), await ap.textContent('#pf-review-note')]), JSON.stringify(['已退回', note]),
+    'filing: returned, with the hub\'s note');
+  tap.ok(await shanghaiOk(ap.locator('#pf-review + time')), 'filing: reviewed at in Asia/Shanghai, UTC on hover');
+  tap.eq(JSON.stringify([await ap.inputValue('#pf-name'), await ap.inputValue('#pf-rule-user_grading'), await ap.inputValue('#pf-sp-kind')]),
+    JSON.stringify([name, '三级', 'organisation']), 'filing: the form holds version 1\'s data');
+  await ap.fill('#pf-rule-user_grading', '三级：注册用户、实名认证用户、可信研究员（有效报告 3 份以上）');
+  await ap.fill('#pf-icp', '京ICP备12345678号-2');
+  await ap.click('#pf-send');
+  await ap.waitForFunction(() => (document.querySelector('#pf-version') || {}).textContent === '2');
+  tap.eq(JSON.stringify([await ap.getAttribute('#pf-review', 'data-state'), await ap.textContent('#pf-cur-icp')]),
+    JSON.stringify(['pending', '京ICP备12345678号-2']), 'filing: version 2 is filed, pending');
+  await ap.setViewportSize({ width: 390, height: 844 });
+  tap.ok(await noOverflow(ap), 'filing: the platform view fits 390 px');
+  await shot(ap, 'platform-filing-390');
+
+  // the hub accepts version 2; a stale page is refused
+  const v2 = await waitFor(async () => {
+    const x = await hub.api('GET', '/api/v1/hub/filings?state=pending');
+    return x.status === 200 ? (x.json.items || []).find((it) => it.name === name && it.version === 2) : null;
+  });
+  tap.need(v2, 'hub: version 2 is pending (API)');
+  await hp.reload();
+  await hp.waitForSelector('main[data-ready=hub]');
+  tap.eq(JSON.stringify(await frows.evaluateAll((trs) => trs.map((tr) => [tr.cells[1].textContent, tr.cells[5].textContent, tr.cells[6].textContent]))),
+    JSON.stringify([['2', '京ICP备12345678号-2', 'pending'], ['1', '京ICP备12345678号-1', 'returned']]), 'hub: both versions, newest first');
+  const stale = await newPage({ locale: 'en' });
+  await nodeLogin(stale, hub, '#/hub', 'en');
+  await stale.waitForSelector(`table.hub-filings button[data-act=accept][data-filing="${v2.id}"]`);
+  await hp.click(`table.hub-filings button[data-act=accept][data-filing="${v2.id}"]`);
+  await hp.waitForSelector('#hf-done[data-decision=accepted]');
+  tap.eq(await frows.first().locator('td').nth(6).textContent(), 'accepted', 'hub: version 2 is accepted');
+  await stale.click(`table.hub-filings button[data-act=accept][data-filing="${v2.id}"]`);
+  await stale.waitForSelector('#hf-error');
+  tap.eq(await stale.getAttribute('#hf-error', 'data-code'), 'already_reviewed', 'hub: the stale page is refused (409 already_reviewed)');
+  tap.eq(await stale.textContent('#hf-error'), `filing ${v2.id} was reviewed before (already_reviewed)`, 'hub: with the API\'s message');
+  tap.eq(await stale.locator('table.hub-filings tbody tr').first().locator('td').nth(6).textContent(), 'accepted', 'hub: and the stale page is refreshed');
+  await stale.context().close();
+  r = await hub.api('GET', '/api/v1/hub/filings?state=accepted');
+  tap.eq(JSON.stringify((r.json.items || []).map((x) => [x.version, x.icp_number])), JSON.stringify([[2, '京ICP备12345678号-2']]), 'hub: the API holds version 2 accepted');
+  await hp.setViewportSize({ width: 390, height: 844 });
+  tap.ok(await noOverflow(hp), 'hub: the view with the filings fits 390 px');
+  await shot(hp, 'hub-filings-390');
+
+  // the platform sees it accepted; the public registry lists version 2
+  tap.need(await waitFor(async () => {
+    const x = await plat.api('GET', '/api/v1/platform/filing', undefined, true);
+    return x.status === 200 && x.json.review.state === 'accepted';
+  }), 'filing: the acceptance reached the platform (API)');
+  await ap.reload();
+  await ap.waitForSelector('#pf-review[data-state=accepted]');
+  tap.eq(JSON.stringify([await ap.textContent('#pf-version'), await ap.textContent('#pf-review'), await ap.textContent('#pf-review-note')]),
+    JSON.stringify(['2', '已通过', '—']), 'filing: version 2 accepted');
+  await ap.context().close();
+  await hp.setViewportSize({ width: 1280, height: 900 });
+  await hp.click('#hf-registry');
+  await hp.waitForURL(`${hub.url}/registry`);
+  const reg = await hp.locator('table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].slice(0, 5).map((x) => x.textContent)));
+  tap.eq(JSON.stringify(reg), JSON.stringify([['1', name, 'https://vulns.example.cn', '京ICP备12345678号-2', '众测科技有限公司']]),
+    'registry: the public page lists version 2 (name, URL, ICP number, sponsor)');
+  await hp.context().close();
 }
 
 const scenarios = [['catalogs', scenarioCatalogs], ['pages', scenarioPages], ['nojs', scenarioNoJs], ['js', scenarioJs],
