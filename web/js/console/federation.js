@@ -9,7 +9,9 @@
 // providers' early-release records (GET /api/v1/hub/early-release) with the authorities'
 // assessment recorded by a coordinator (POST .../{id}/assessment, sent back to the provider),
 // and the blackout windows broadcast to every provider, operator and platform peer
-// (POST /api/v1/hub/blackouts, .../{id}/consents; listed from GET /api/v1/blackouts).
+// (POST /api/v1/hub/blackouts, .../{id}/consents; listed from GET /api/v1/blackouts); the
+// platforms' filings (GET /api/v1/hub/filings?state=, a state filter) and their review by a
+// coordinator (POST /api/v1/hub/filings/{id}/review: accept, or return with a note).
 import { h, mount } from '../dom.js';
 import { t, has } from '../i18n.js';
 import { api } from './api.js';
@@ -228,11 +230,75 @@ function blackoutSection(list, mayPublish) {
     form ? [h('h3', { text: t('hub.bo_add') }), form] : null, out);
 }
 
+// The API's own words for a refusal, with its code.
+function refusal(e, id) {
+  return h('p', { class: 'error', role: 'alert', id, dataset: { code: e.code || '' }, text: `${e.message} (${e.code})` });
+}
+
+function filingState(s) {
+  return h('span', { class: `fed-state filing-${s}`, dataset: { state: s }, text: has(`hub.fl_${s}`) ? t(`hub.fl_${s}`) : s });
+}
+
+// Platform filings (Art. 10): every version received, newest first, with its review;
+// coordinators and administrators accept a pending one or return it with a note (the decision
+// goes back to the platform; /registry lists each platform's newest accepted version).
+async function filingsSection(mayReview) {
+  const out = h('div', { id: 'hf-msg', 'aria-live': 'polite' });
+  const box = h('div', { id: 'hf-box' });
+  const sel = h('select', { id: 'hf-state' }, ['', 'pending', 'accepted', 'returned'].map((s) =>
+    h('option', { value: s, text: s ? t(`hub.fl_${s}`) : t('hub.fl_all') })));
+  let load = null;
+  const review = async (x, decision, note) => {
+    const body = { decision };
+    if (note) body.note = note;
+    try {
+      await api('POST', `/api/v1/hub/filings/${x.id}/review`, body);
+      mount(out, h('p', { class: 'ok', role: 'status', id: 'hf-done', dataset: { decision, filing: x.id },
+        text: t(`hub.fl_done_${decision}`, { name: x.name, version: x.version }) }));
+    } catch (e) {
+      mount(out, refusal(e, 'hf-error'));
+    }
+    await load();
+  };
+  const act = (x) => {
+    if (x.state !== 'pending' || !mayReview) return '—';
+    const note = h('input', { id: `hf-note-${x.id}`, 'aria-label': t('hub.fl_note_for', { version: x.version, name: x.name }),
+      placeholder: t('hub.fl_note_ph'), maxlength: 2000 });
+    return h('span', { class: 'actions' }, note,
+      h('button', { type: 'button', class: 'small', dataset: { act: 'accept', filing: x.id }, text: t('hub.fl_accept'),
+        onclick: () => review(x, 'accepted', note.value.trim()) }),
+      h('button', { type: 'button', class: 'small', dataset: { act: 'return', filing: x.id }, text: t('hub.fl_return'),
+        onclick: () => review(x, 'returned', note.value.trim()) }));
+  };
+  load = async () => {
+    try {
+      const list = await api('GET', `/api/v1/hub/filings?limit=1000${sel.value ? `&state=${sel.value}` : ''}`);
+      const items = (list.items || []).slice().reverse();
+      mount(box, items.length ? table(t('hub.filings'), [t('hub.fl_platform'), t('hub.version'), t('hub.received_at'), t('fed.name'),
+        t('fed.url'), t('hub.fl_icp'), t('hub.fl_state'), t('hub.er_note'), t('hub.fl_reviewer'), t('hub.fl_reviewed_at'), t('dash.action')],
+      items.map((x) => [x.platform.name || shortKey(x.platform.key_id), String(x.version), timeEl(x.received_at), x.name || '—',
+        x.url ? h('code', { class: 'wrap', text: x.url }) : '—', x.icp_number || '—', filingState(x.state),
+        h('span', { class: 'filing-note', text: x.note || '—' }), x.reviewed_by || '—', timeEl(x.reviewed_at), act(x)]), 'hub-filings')
+        : h('p', { id: 'hf-none', text: t('hub.fl_none') }));
+    } catch (e) {
+      mount(box, errorBox(e));
+    }
+  };
+  sel.addEventListener('change', () => { mount(out); load(); });
+  await load();
+  return h('section', { 'aria-labelledby': 'hub-fl-h' },
+    h('h2', { id: 'hub-fl-h', text: t('hub.filings') }),
+    h('p', { class: 'hint' }, t('hub.fl_hint'), ' ', h('a', { href: '/registry', id: 'hf-registry', text: t('hub.registry') })),
+    h('form', { class: 'filters', id: 'hf-filter' }, field('hf-state', t('hub.fl_state'), sel)),
+    out, box);
+}
+
 export async function hubView(main, r, me) {
   const role = me.role || me.user.role;
   const mayPublish = (me.capabilities || []).includes('publish');
-  const [dash, reps, early, bos] = await Promise.all([api('GET', '/api/v1/hub/dashboard'), api('GET', '/api/v1/hub/reports?limit=100'),
-    api('GET', '/api/v1/hub/early-release?limit=100'), api('GET', '/api/v1/blackouts?all=true')]);
+  const mayReview = role === 'coordinator' || role === 'admin';
+  const [dash, reps, early, bos, filings] = await Promise.all([api('GET', '/api/v1/hub/dashboard'), api('GET', '/api/v1/hub/reports?limit=100'),
+    api('GET', '/api/v1/hub/early-release?limit=100'), api('GET', '/api/v1/blackouts?all=true'), filingsSection(mayReview)]);
   const tot = dash.totals || {};
   mount(main,
     h('h1', { text: t('console.hub') }),
@@ -267,7 +333,8 @@ export async function hubView(main, r, me) {
         reps.reports.map((x) => [x.provider.name || shortKey(x.provider.key_id), h('code', { text: x.case_ref }), String(x.version),
           timeEl(x.learned_at), timeEl(x.received_at), within(x), relayList(x.relays)]), 'hub-reports')
         : h('p', { id: 'hub-no-reports', text: t('hub.no_reports') })),
-    earlySection(early.items || [], role === 'coordinator' || role === 'admin'),
+    filings,
+    earlySection(early.items || [], mayReview),
     blackoutSection(bos.items || [], mayPublish));
   main.dataset.ready = 'hub';
   return () => { delete main.dataset.ready; };

@@ -9,6 +9,9 @@
 // account): researcherSection() on #/account (identity, verification, level, reputation from
 // GET /api/v1/platform/me; PUT /api/v1/platform/me/identity; the programs they see) and
 // programSection() on their own report (PUT /api/v1/platform/me/reports/{id}/program).
+// Administrators also see the platform's filing (Art. 10; GET /api/v1/platform/filing: the
+// newest version, the hub's receipt and review with its note) and file a new version
+// (PUT /api/v1/platform/filing; a refusal shows the API's message).
 import { h, mount } from '../dom.js';
 import { t, has, lang } from '../i18n.js';
 import { api } from './api.js';
@@ -114,6 +117,118 @@ async function researchersSection(me) {
       : h('p', { id: 'pr-none', text: t('plat.no_researchers') }));
 }
 
+const RULES = ['collection_scope', 'verification', 'notification', 'publication', 'user_verification', 'user_grading'];
+
+function reviewText(rv) {
+  const st = rv.state || 'pending';
+  return h('span', { id: 'pf-review', class: `fed-state filing-${st}`, dataset: { state: st }, text: has(`plat.fl_${st}`) ? t(`plat.fl_${st}`) : st });
+}
+
+// Whether the hub's signed receipt of the version's envelope came back, else its delivery state.
+function receiptText(env) {
+  if (env && env.receipt) {
+    return h('span', { id: 'pf-receipt', dataset: { receipt: 'yes' } }, t('plat.fl_receipt_yes'), ' ', timeEl(env.delivered_at));
+  }
+  const st = env && env.state ? env.state : 'unknown';
+  return h('span', { id: 'pf-receipt', dataset: { receipt: 'no', state: st } },
+    t('plat.fl_receipt_no', { state: has(`fed.state_${st}`) ? t(`fed.state_${st}`) : st }),
+    env && env.last_error ? ` — ${env.last_error}` : '');
+}
+
+// The platform's filing (Art. 10; administrators): the newest version, the hub's receipt and
+// review, and the form that files a new version (PUT /api/v1/platform/filing), filled with the
+// newest version's data.
+async function filingSection(me) {
+  if (!can(me, 'users.admin')) return null;
+  let cur = null;
+  try {
+    cur = await api('GET', '/api/v1/platform/filing');
+  } catch (e) {
+    if (e.code !== 'no_filing') throw e;
+  }
+  const f = (cur && cur.filing) || {};
+  const sp = f.sponsor || {};
+  const rules = f.rules || {};
+  const out = h('div', { id: 'pf-msg', 'aria-live': 'polite' });
+  const inp = (id, value, attrs = {}) => h('input', { id, value: value || '', ...attrs });
+  const area = (id, value, attrs = {}) => h('textarea', { id, rows: 3, text: value || '', ...attrs });
+  const name = inp('pf-name', f.name, { required: true, maxlength: 200 });
+  const url = inp('pf-url', f.url, { type: 'url', required: true, maxlength: 500, placeholder: 'https://' });
+  const icp = inp('pf-icp', f.icp_number, { required: true, maxlength: 64 });
+  const chans = area('pf-channels', (f.publish_channels || []).join('\n'));
+  const spName = inp('pf-sp-name', sp.name, { required: true, maxlength: 200 });
+  const spId = inp('pf-sp-id', sp.id_number, { required: true, maxlength: 64, autocomplete: 'off' });
+  const spKind = h('select', { id: 'pf-sp-kind' }, ['', 'organisation', 'individual'].map((k) =>
+    h('option', { value: k, selected: (sp.kind || '') === k, text: t(`plat.fl_kind_${k || 'none'}`) })));
+  const person = (key, p) => {
+    p = p || {};
+    const pn = inp(`pf-${key}-name`, p.name, { required: true, maxlength: 100 });
+    const ph = inp(`pf-${key}-phone`, p.phone, { type: 'tel', maxlength: 40 });
+    const em = inp(`pf-${key}-email`, p.email, { type: 'email', maxlength: 254 });
+    const fs = h('fieldset', {}, h('legend', { text: t(`plat.fl_${key}`) }),
+      h('div', { class: 'filters' }, field(pn.id, t('plat.real_name'), pn), field(ph.id, t('plat.phone'), ph), field(em.id, t('login.email'), em)));
+    const value = () => {
+      const o = { name: pn.value.trim() };
+      if (ph.value.trim()) o.phone = ph.value.trim();
+      if (em.value.trim()) o.email = em.value.trim();
+      return o;
+    };
+    return { fs, value };
+  };
+  const resp = person('responsible', f.responsible);
+  const contact = person('contact', f.contact);
+  const ruleAreas = RULES.map((k) => area(`pf-rule-${k}`, rules[k], { required: true, maxlength: 20000 }));
+  const capital = inp('pf-capital', f.registered_capital, { maxlength: 2000 });
+  const secf = inp('pf-security', f.security_protection_filing, { maxlength: 2000 });
+  const commit = area('pf-commitment', f.commitment, { maxlength: 2000 });
+  const form = h('form', { class: 'stack', id: 'pf-form' },
+    h('fieldset', {}, h('legend', { text: t('plat.fl_platform') }),
+      field('pf-name', t('plat.fl_name'), name), field('pf-url', t('plat.fl_url'), url), field('pf-icp', t('plat.fl_icp'), icp),
+      field('pf-channels', t('plat.fl_channels'), chans)),
+    h('fieldset', {}, h('legend', { text: t('plat.fl_sponsor') }),
+      h('div', { class: 'filters' }, field('pf-sp-name', t('plat.fl_sp_name'), spName), field('pf-sp-id', t('plat.fl_sp_id'), spId),
+        field('pf-sp-kind', t('plat.fl_sp_kind'), spKind))),
+    resp.fs, contact.fs,
+    h('fieldset', {}, h('legend', { text: t('plat.fl_rules') }),
+      RULES.map((k, i) => field(`pf-rule-${k}`, t(`plat.fl_rule_${k}`), ruleAreas[i]))),
+    h('fieldset', {}, h('legend', { text: t('plat.fl_more') }),
+      field('pf-capital', t('plat.fl_capital'), capital), field('pf-security', t('plat.fl_security'), secf),
+      field('pf-commitment', t('plat.fl_commitment'), commit)),
+    h('button', { type: 'submit', id: 'pf-send', text: t('plat.fl_send') }));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const body = { name: name.value.trim(), url: url.value.trim(), icp_number: icp.value.trim(),
+      sponsor: { name: spName.value.trim(), id_number: spId.value.trim() }, responsible: resp.value(), contact: contact.value(),
+      rules: Object.fromEntries(RULES.map((k, i) => [k, ruleAreas[i].value.trim()])) };
+    const ch = chans.value.split('\n').map((x) => x.trim()).filter(Boolean);
+    if (ch.length) body.publish_channels = ch;
+    if (spKind.value) body.sponsor.kind = spKind.value;
+    if (capital.value.trim()) body.registered_capital = capital.value.trim();
+    if (secf.value.trim()) body.security_protection_filing = secf.value.trim();
+    if (commit.value.trim()) body.commitment = commit.value.trim();
+    try {
+      await api('PUT', '/api/v1/platform/filing', body);
+      reload();
+    } catch (e) {
+      mount(out, refusal(e, 'pf-error'));
+    }
+  });
+  const rv = (cur && cur.review) || {};
+  return h('section', { 'aria-labelledby': 'pf-h' },
+    h('h2', { id: 'pf-h', text: t('plat.filing') }),
+    h('p', { class: 'hint', text: t('plat.fl_hint') }),
+    cur ? h('dl', { class: 'facts', id: 'pf-current' },
+      h('dt', { text: t('plat.fl_version') }), h('dd', { id: 'pf-version', text: String(cur.version) }),
+      h('dt', { text: t('plat.fl_filed_at') }), h('dd', {}, timeEl(cur.created_at)),
+      h('dt', { text: t('plat.fl_name') }), h('dd', { id: 'pf-cur-name', text: f.name || '—' }),
+      h('dt', { text: t('plat.fl_icp') }), h('dd', { id: 'pf-cur-icp', text: f.icp_number || '—' }),
+      h('dt', { text: t('plat.fl_receipt') }), h('dd', {}, receiptText(cur.envelope)),
+      h('dt', { text: t('plat.fl_review') }), h('dd', {}, reviewText(rv), rv.reviewed_at ? [' ', timeEl(rv.reviewed_at)] : null),
+      h('dt', { text: t('plat.fl_note') }), h('dd', { id: 'pf-review-note', text: rv.note || '—' }))
+      : h('p', { id: 'pf-none', text: t('plat.fl_none') }),
+    h('h3', { text: cur ? t('plat.fl_new_version') : t('plat.fl_first') }), form, out);
+}
+
 async function reportsSection() {
   const list = await api('GET', '/api/v1/reports?limit=50');
   const items = list.items || [];
@@ -183,8 +298,8 @@ async function platformReportView(main, r, me) {
 
 export async function platformView(main, r, me) {
   if (r.id) return platformReportView(main, r, me);
-  const [dir, res, reps] = await Promise.all([directorySection(me), researchersSection(me), reportsSection()]);
-  mount(main, h('h1', { text: t('console.platform') }), h('p', { class: 'hint', text: t('plat.hint') }), reps, dir, res);
+  const [dir, res, reps, fil] = await Promise.all([directorySection(me), researchersSection(me), reportsSection(), filingSection(me)]);
+  mount(main, h('h1', { text: t('console.platform') }), h('p', { class: 'hint', text: t('plat.hint') }), reps, dir, res, fil);
   main.dataset.ready = 'platform';
   return () => { delete main.dataset.ready; };
 }
