@@ -756,10 +756,16 @@ int fed_hub_filing_review(struct instance *in, struct federation *f, const struc
 		goto out;
 	eb = json_pack("{s:I,s:s,s:s?,s:o}", "version", (json_int_t)x.version, "decision",
 		       x.decision, "note", x.note, "reviewed_at", time_json(x.at));
-	rc = federation_send(f, x.peer, NULL, "filing_review", eb, 0, 0, 0, eid, e);
+	rc = federation_send(f, x.peer, NULL, "filing_review", eb, 0, 0, 0, eid, &e2);
 	json_decref(eb);
-	if (rc < 0)
-		goto out;
+	if (rc < 0) {
+		/* the decision stands (committed and audited); say that the platform was not
+		 * told rather than fail a request whose retry would find it reviewed */
+		json_object_set_new(x.row, "envelope", json_null());
+		json_object_set_new(x.row, "notice_error", json_string(e2.msg));
+		*out = x.row;
+		return 0;
+	}
 	rc = -1;
 	x.envelope_id = eid;
 	if (in_tx(in->db, review_env_tx, &x, e) < 0)

@@ -1010,6 +1010,21 @@ def main():
         t.ok(st == 201 and pf["version"] == 4 and
              pf["review"] == {"state": "returned", "note": good["note"], "reviewed_at": rv_at},
              "filing_review: a hub peer's decision is kept on the version it names", (j, pf))
+        # the hub reviews a version after it stopped trusting the platform: the decision
+        # stands, and the answer says that the platform could not be told
+        plat.run("peer", "remove", "--dir", plat.dir, hub2_id)     # one hub peer again
+        st, j, _ = plat.api("PUT", "/api/v1/platform/filing", FILING)
+        wait_for(lambda: delivered(plat, j["envelope"]["id"]))
+        st, fl, _ = hub.api("GET", "/api/v1/hub/filings?state=pending")
+        hub.run("peer", "remove", "--dir", hub.dir, plat.key_id)
+        st, rv, _ = hub.api("POST", f"/api/v1/hub/filings/{fl['items'][0]['id']}/review",
+                            {"decision": "accepted"})
+        st2, fl2, _ = hub.api("GET", "/api/v1/hub/filings?state=accepted")
+        t.ok(st == 200 and rv["version"] == 5 and rv["envelope"] is None and
+             "removed" in rv.get("notice_error", "") and
+             5 in [x["version"] for x in fl2["items"]],
+             "review: with the platform no longer a peer the decision is kept and the answer"
+             " says the platform was not told", rv)
     except Exception as ex:      # noqa: BLE001
         import traceback
         t.ok(False, "the test ran to the end", traceback.format_exc())
