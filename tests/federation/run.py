@@ -48,7 +48,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -62,6 +61,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519  # noqa: E402
 # the receipts' proofs are checked with the independent verifier of the receipt log
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "intake"))
 import tlogverify  # noqa: E402
+from hub import free_port  # noqa: E402  (tests/federation/hub.py: never the same port twice)
 
 SANITIZER_MARKS = ["ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"]
 PREFIX = b"vulnflow-envelope/1\n"
@@ -81,23 +81,6 @@ class Tap:
             d = str(detail).replace("\n", "\n#   ")
             print(f"not ok {self.n} - {name}\n#   {d}", flush=True)
         return cond
-
-
-_PORTS_GIVEN = set()
-
-
-def free_port():
-    """A free loopback port never handed out before in this run: the socket is closed at once,
-    so the system may offer the same port again, and two instances (one of them perhaps never
-    started) must not share one."""
-    while True:
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-        s.close()
-        if port not in _PORTS_GIVEN:
-            _PORTS_GIVEN.add(port)
-            return port
 
 
 def b64url(b):
