@@ -1075,11 +1075,12 @@ static void take_result(struct federation *f, const struct fed_out_row *r, const
 	free(rc);
 }
 
-/* One attempt at up to n envelopes of rows (all to rows[0]'s peer, in one
- * POST as a JSON array: the peer answers {"results":[...]} in the same
- * order); queues each outcome's record and returns how many were tried. */
-static size_t deliver(struct federation *f, CURL *curl, const struct fed_out_row *rows, size_t n,
-		      struct marks *mk)
+/* One attempt at up to n envelopes of rows, all to one peer, in one POST
+ * as a JSON array (the peer answers {"results":[...]} in the same order);
+ * queues each outcome's record and returns how many were tried (at least
+ * one: those that do not fit go in the next POST). */
+static size_t deliver(struct federation *f, CURL *curl, const struct fed_out_row *const *rows,
+		      size_t n, struct marks *mk)
 {
 	char aad[ENVELOPE_ID_MAX + 48], url[600], errbuf[CURL_ERROR_SIZE] = "", why[320] = "";
 	const struct fed_out_row *sent[DUE_BATCH];
@@ -1096,14 +1097,11 @@ static size_t deliver(struct federation *f, CURL *curl, const struct fed_out_row
 	buf_init(&body, ENVELOPE_TEXT_MAX + 16);
 	buf_add(&body, "[", 1);
 	for (; tried < n && nsent < DUE_BATCH; tried++) {
-		const struct fed_out_row *r = &rows[tried];
+		const struct fed_out_row *r = rows[tried];
 		struct err e = ERR_INIT;
 		char *text;
 		size_t len;
 
-		if (strcmp(r->peer_key_id, rows[0].peer_key_id) != 0 ||
-		    strcmp(r->peer_url, rows[0].peer_url) != 0)
-			break;
 		snprintf(aad, sizeof(aad), "vulnflow-federation/out/%s", r->envelope_id);
 		if (intake_unseal_blob(f->it, aad, r->envelope, r->envelope_len, &text, &len, &e) < 0) {
 			snprintf(why, sizeof(why), "cannot open the stored envelope: %s", e.msg);
@@ -1123,7 +1121,7 @@ static size_t deliver(struct federation *f, CURL *curl, const struct fed_out_row
 	buf_add(&body, "]", 1);
 	if (nsent == 0)
 		goto out;
-	snprintf(url, sizeof(url), "%s/api/v1/federation/inbox", rows[0].peer_url);
+	snprintf(url, sizeof(url), "%s/api/v1/federation/inbox", rows[0]->peer_url);
 	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
 	hdrs = curl_slist_append(hdrs, "Expect:");
 	buf_init(&a.b, ANSWER_MAX);
@@ -1228,6 +1226,31 @@ static void due_free(struct due_list *l)
 	l->n = 0;
 }
 
+/* The rows of l, peer by peer (each peer's in id order), in as few POSTs
+ * as fit: a hub's relays of one report to several databases alternate
+ * peers row by row. */
+static void deliver_due(struct federation *f, CURL *curl, const struct due_list *l,
+			struct marks *mk)
+{
+	unsigned char done[DUE_BATCH] = { 0 };
+
+	for (size_t i = 0; i < l->n && curl != NULL; i++) {
+		const struct fed_out_row *grp[DUE_BATCH];
+		size_t g = 0;
+
+		if (done[i])
+			continue;
+		for (size_t k = i; k < l->n; k++)
+			if (!done[k] && strcmp(l->rows[k].peer_key_id, l->rows[i].peer_key_id) == 0 &&
+			    strcmp(l->rows[k].peer_url, l->rows[i].peer_url) == 0) {
+				grp[g++] = &l->rows[k];
+				done[k] = 1;
+			}
+		for (size_t s = 0; s < g;)
+			s += deliver(f, curl, grp + s, g - s, mk);
+	}
+}
+
 struct worker_arg {
 	struct federation *f;
 	unsigned slot;
@@ -1265,8 +1288,7 @@ static void *worker(void *arg)
 				fprintf(stderr, "vulnflow: federation: %s\n", e.msg);
 			db_release(c);
 		}
-		for (size_t i = 0; i < l->n && curl != NULL;)
-			i += deliver(f, curl, &l->rows[i], l->n - i, &mk);
+		deliver_due(f, curl, l, &mk);
 		marks_wait(&mk);
 		for (size_t i = 0; i < mk.nnotes; i++) {
 			struct delivered_note *n = &mk.notes[i];

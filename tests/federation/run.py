@@ -240,7 +240,7 @@ def main():
     binary = os.path.abspath(a.binary)
     tmp = tempfile.mkdtemp(prefix="vf-federation-")
     t = Tap()
-    hub = prov = None
+    hub = prov = third = None
     try:
         hub = Instance(binary, tmp, "hub", "hub", "sm2", a.hub_db)
         prov = Instance(binary, tmp, "provider", "provider", "ed25519", a.provider_db)
@@ -480,6 +480,37 @@ def main():
         txt = prov.run("federation", "status", "--dir", prov.dir)
         t.ok("41 delivered" in txt, "status: the text form", txt[:200])
 
+        # ---- two peers: envelopes to the hub and to a third instance queued alternately are
+        # delivered peer by peer (each worker groups its due rows by peer), each once
+        third = Instance(binary, tmp, "third", "database", "ed25519")
+        prov.run("peer", "add", "--dir", prov.dir, "--url", third.url, "--role", "database",
+                 "--key", third.key, "--jurisdiction", "CN")
+        third.run("peer", "add", "--dir", third.dir, "--url", prov.url, "--role", "provider",
+                  "--key", prov.key, "--jurisdiction", "CN")
+        third.start()
+        base_hub = hub.status()["inbox"]["accepted"]
+        ids = []
+        for i in range(32):
+            st, j, _ = prov.api("POST", "/api/v1/federation/outbox",
+                                {"peer": (hub, third)[i % 2].key_id, "type": "ping",
+                                 "body": {"i": i}})
+            if st == 201:
+                ids.append(j["id"])
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            st, j, _ = prov.api("GET", "/api/v1/federation/outbox?limit=1000")
+            states = {e["id"]: e for e in j["envelopes"] if e["id"] in ids}
+            if len(states) == 32 and all(e["state"] != "queued" for e in states.values()):
+                break
+            time.sleep(0.3)
+        t.ok(len(ids) == 32 and all(e["state"] == "delivered" and e["attempts"] == 1
+                                    for e in states.values()) and
+             hub.status()["inbox"]["accepted"] == base_hub + 16 and
+             third.status()["inbox"]["accepted"] == 16,
+             "two peers: 32 envelopes queued alternately, 16 accepted by each, each on the "
+             "first attempt", {k: (v["peer"][:8], v["state"], v["attempts"])
+                               for k, v in states.items()})
+
         # ---- peers: removal
         hub.run("peer", "remove", "--dir", hub.dir, prov.key_id[:12])
         st, j, _ = post(craft("after-remove", {}))
@@ -499,7 +530,7 @@ def main():
         t.ok(False, "the run finished", traceback.format_exc())
         del ex
     finally:
-        for inst in (prov, hub):
+        for inst in (prov, hub, third):
             if inst is not None:
                 inst.stop()
                 log = inst.stderr()
