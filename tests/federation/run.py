@@ -43,6 +43,7 @@ import base64
 import datetime
 import hashlib
 import http.client
+import importlib.util
 import json
 import os
 import secrets
@@ -61,7 +62,13 @@ from cryptography.hazmat.primitives.asymmetric import ed25519  # noqa: E402
 # the receipts' proofs are checked with the independent verifier of the receipt log
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "intake"))
 import tlogverify  # noqa: E402
-from hub import free_port  # noqa: E402  (tests/federation/hub.py: never the same port twice)
+# free_port() of tests/federation/hub.py (never one port twice), loaded by its path:
+# platform.py loads this file the same way and keeps this directory off sys.path
+_hub_spec = importlib.util.spec_from_file_location(
+    "fedhub", os.path.join(os.path.dirname(os.path.abspath(__file__)), "hub.py"))
+_hub = importlib.util.module_from_spec(_hub_spec)
+_hub_spec.loader.exec_module(_hub)
+free_port = _hub.free_port
 
 SANITIZER_MARKS = ["ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"]
 PREFIX = b"vulnflow-envelope/1\n"
