@@ -322,6 +322,21 @@ void hex_encode(const void *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+void hex_add_json(struct buf *b, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	char hex[2 * 64 + 1];
+
+	buf_add(b, "\"", 1);
+	for (size_t i = 0; i < n; i += 64) {
+		size_t k = n - i < 64 ? n - i : 64;
+
+		hex_encode(s + i, k, hex);
+		buf_add(b, hex, 2 * k);
+	}
+	buf_add(b, "\"", 1);
+}
+
 void hash_hex(const unsigned char h[HASH_LEN], char out[HASH_HEX_LEN])
 {
 	hex_encode(h, HASH_LEN, out);

@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 
 #define HASH_LEN 32            /* both algorithms give 32 bytes */
@@ -65,6 +66,8 @@ int hash_digest(struct hash_ctx *c, const void *p, size_t n, unsigned char out[H
 
 /* p[0..n) as 2n lowercase hex digits and a NUL into out (2n + 1 bytes). */
 void hex_encode(const void *p, size_t n, char *out);
+/* p[0..n) as a JSON string of lowercase hex digits ("0a1b...") appended to b. */
+void hex_add_json(struct buf *b, const void *p, size_t n);
 /* h as 64 lowercase hex digits. */
 void hash_hex(const unsigned char h[HASH_LEN], char out[HASH_HEX_LEN]);
 /* Exactly 64 hex digits (either case, NUL-terminated) to out; -1 (out

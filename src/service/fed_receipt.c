@@ -36,14 +36,6 @@ char *fed_receipt_payload(const char *from, const char *type, const char *id,
 	return buf_detach(&b, NULL);
 }
 
-static void add_hex(struct buf *b, const unsigned char *p, size_t n)
-{
-	char hex[2 * SIGN_MAX_LEN + 1];
-
-	hex_encode(p, n, hex);
-	buf_addf(b, "\"%s\"", hex);
-}
-
 /* Every string written is a key id, an id of the envelope alphabet, a type
  * of [a-z0-9_], hex, a time or an algorithm name: nothing needs escaping
  * (the parser checks the same alphabets on the way in). */
@@ -60,21 +52,21 @@ char *fed_receipt_text(const struct fed_receipt *r, size_t *len)
 		     "\"leaf_index\":%llu,\"leaf_hash\":",
 		 r->id, r->from, r->to, r->envelope_id, r->envelope_type, r->envelope_sha256, at,
 		 (unsigned long long)r->leaf_index);
-	add_hex(&b, r->leaf_hash, HASH_LEN);
+	hex_add_json(&b, r->leaf_hash, HASH_LEN);
 	buf_addf(&b, ",\"log_id\":\"%s\"},\"proof\":{\"entry\":", r->log_id);
-	add_hex(&b, r->entry, TLOG_ENTRY_LEN);
+	hex_add_json(&b, r->entry, TLOG_ENTRY_LEN);
 	buf_adds(&b, ",\"audit_path\":[");
 	for (size_t i = 0; i < r->audit_path_len; i++) {
 		if (i)
 			buf_add(&b, ",", 1);
-		add_hex(&b, r->audit_path[i], HASH_LEN);
+		hex_add_json(&b, r->audit_path[i], HASH_LEN);
 	}
 	buf_addf(&b, "],\"sth\":{\"tree_size\":%llu,\"timestamp\":%lld,\"root_hash\":",
 		 (unsigned long long)r->sth.tree_size, (long long)r->sth.timestamp_ms);
-	add_hex(&b, r->sth.root_hash, HASH_LEN);
+	hex_add_json(&b, r->sth.root_hash, HASH_LEN);
 	buf_addf(&b, ",\"hash_alg\":\"%s\",\"sig_alg\":\"%s\",\"signature\":",
 		 hash_alg_name(r->hash_alg), sign_alg_name(r->sig_alg));
-	add_hex(&b, r->sth.signature, r->sth.signature_len);
+	hex_add_json(&b, r->sth.signature, r->sth.signature_len);
 	buf_adds(&b, "}}}");
 	return buf_detach(&b, len);
 }

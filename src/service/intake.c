@@ -883,18 +883,6 @@ static json_t *time_json(int64_t us, int local)
 	return json_string(buf);
 }
 
-/* Append p[0..n) as a quoted lowercase-hex JSON string. */
-static void add_hex(struct buf *b, const unsigned char *p, size_t n)
-{
-	char hex[2 * SIGN_MAX_LEN + 1];
-
-	if (n > SIGN_MAX_LEN)
-		n = SIGN_MAX_LEN;
-	hex_encode(p, n, hex);
-	buf_add(b, "\"", 1);
-	buf_add(b, hex, 2 * n);
-	buf_add(b, "\"", 1);
-}
 
 /* The receipt's JSON text, written directly: it answers every submission,
  * and every value in it is a number, a hex string, a time, or an id of a
@@ -909,28 +897,28 @@ void intake_receipt_text(struct intake *it, const struct intake_receipt *r, stru
 	buf_addf(b, "{\"id\":%lld,\"received_at\":\"%s\",\"received_at_local\":\"%s\","
 		    "\"leaf_index\":%llu,\"leaf_hash\":", (long long)r->id, utc, local,
 		 (unsigned long long)r->leaf_index);
-	add_hex(b, r->leaf_hash, HASH_LEN);
+	hex_add_json(b, r->leaf_hash, HASH_LEN);
 	buf_addf(b, ",\"log_id\":\"%s\",\"signature\":", tlog_log_id(it->log));
-	add_hex(b, r->signature, r->signature_len);
+	hex_add_json(b, r->signature, r->signature_len);
 	if (r->status_token[0])
 		buf_addf(b, ",\"status_token\":\"%s\"", r->status_token);
 	buf_addf(b, ",\"disposition\":\"%s\",\"sth\":{\"tree_size\":%llu,\"root_hash\":",
 		 intake_disposition_name(r->disposition), (unsigned long long)r->tree_size);
-	add_hex(b, r->root_hash, HASH_LEN);
+	hex_add_json(b, r->root_hash, HASH_LEN);
 	buf_addf(b, ",\"timestamp\":%lld,\"hash_alg\":\"%s\",\"sig_alg\":\"%s\",\"signature\":",
 		 (long long)r->sth_timestamp_ms, hash_alg_name(tlog_hash_alg(it->log)),
 		 sign_alg_name(tlog_sign_alg(it->log)));
-	add_hex(b, r->signature, r->signature_len);
+	hex_add_json(b, r->signature, r->signature_len);
 	buf_adds(b, "},\"audit_path\":[");
 	for (size_t i = 0; i < r->audit_path_len; i++) {
 		if (i)
 			buf_add(b, ",", 1);
-		add_hex(b, r->audit_path[i], HASH_LEN);
+		hex_add_json(b, r->audit_path[i], HASH_LEN);
 	}
 	/* the leaf's entry (it holds the receipt time), so the receipt can be
 	 * checked without asking us: leaf_hash = H(0x00 || entry) */
 	buf_adds(b, "],\"entry\":");
-	add_hex(b, r->entry, sizeof(r->entry));
+	hex_add_json(b, r->entry, sizeof(r->entry));
 	buf_add(b, "}", 1);
 }
 
