@@ -86,9 +86,11 @@ int fed_hub_blackout_sources(struct instance *in, json_t **out, struct err *e);
  * (published since the hub peer was added; nothing without one hub peer): an
  * advisory_published envelope each, listed in provider_hub_notices once
  * queued, so a crash only delays a notice (at worst one is sent twice).  Run
- * by the platform worker every round and by the publish hook below; *sent
- * counts the envelopes queued. */
-int fed_hub_notify_published(struct federation *f, int *sent, struct err *e);
+ * by the publish hook below (at once) and by the platform worker to catch
+ * up (periodic: at most once every FED_HUB_CATCH_UP_US, as the query reads
+ * every published advisory); *sent counts the envelopes queued. */
+#define FED_HUB_CATCH_UP_US (5 * 1000000LL)
+int fed_hub_notify_published(struct federation *f, int periodic, int *sent, struct err *e);
 /* The bulletins publish hook (arg: the federation): fed_hub_notify_published() now. */
 void fed_hub_on_published(void *f, const char *ident, int64_t case_id, int64_t published_at);
 

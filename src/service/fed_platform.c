@@ -2382,7 +2382,7 @@ int fed_platform_run_once(struct instance *in, struct intake *it, struct federat
 		/* the hub's notices of published advisories (fed_hub.h) */
 		int told = 0;
 
-		rc = fed_hub_notify_published(f, &told, e);
+		rc = fed_hub_notify_published(f, 1, &told, e);
 		*sent += told;
 	}
 out:
