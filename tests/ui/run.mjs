@@ -1048,7 +1048,10 @@ async function scenarioConsole() {
   tap.ok(await pa.locator('table.audit tbody tr').count() >= 10, 'the auditor sees the audit log');
   await pa.fill('#a-action', 'advisory.publish');
   await pa.click('#audit-filter button[type=submit]');
-  await pa.waitForFunction(() => location.hash.includes('action=advisory.publish') && document.querySelector('main[data-ready=audit]'));
+  // the old list keeps main[data-ready=audit] until the new route starts: wait for the new rows
+  await pa.waitForFunction(() => location.hash.includes('action=advisory.publish') && document.querySelector('main[data-ready=audit]') &&
+    [...document.querySelectorAll('table.audit tbody tr td:nth-child(4)')].every((td) => td.textContent.trim() === 'advisory.publish'))
+    .catch(() => {});
   const acts = await pa.locator('table.audit tbody tr td:nth-child(4)').allTextContents();
   tap.ok(acts.length >= 1 && acts.every((x) => x.trim() === 'advisory.publish'), 'filtered on the server by action', acts.join(','));
   await shot(pa, 'audit-1280');
